@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import Router from '@koa/router';
+import Koa, { type Context } from 'koa';
+import type { ChatRequest, EmbeddingsRequest, ModelInfo } from '../canonical.js';
+import type { RequestContext, RequestKind } from '../context.js';
+import {
+  AISBF_ERR_CLIENT_CLOSED, AISBF_ERR_INTERNAL, AISBF_ERR_METHOD_NOT_ALLOWED, AISBF_ERR_NOT_FOUND,
+  isGatewayError, type GatewayError,
+} from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Answer, Pipeline } from '../pipeline.js';
+import { readJsonBody } from './read-body.js';
+import { chatRequestSchema, compileValidator, embeddingsRequestSchema } from './request-schemas.js';
+
+export interface HttpAppOptions {
+  pipeline: Pipeline;
+  logger: Logger;
+  bodyLimit: number;
+  /** Entries of GET /v1/models, computed once. */
+  models: ModelInfo[];
+  /** The router plugins added their endpoints to. */
+  router: Router;
+  /** False while starting or shutting down (GET /readyz answers 503). */
+  ready: () => boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const validateChat = compileValidator<ChatRequest>(chatRequestSchema);
+const validateEmbeddings = compileValidator<EmbeddingsRequest>(embeddingsRequestSchema);
+
+/**
+ * The HTTP surface: OpenAI-compatible endpoints, health checks and whatever
+ * plugins registered, with every error answered as an OpenAI error body.
+ */
+export function createHttpApp(options: HttpAppOptions): Koa {
+  const { pipeline, logger, bodyLimit, router } = options;
+  const app = new Koa();
+  const modelsBody = JSON.stringify({ object: 'list', data: options.models });
+
+  app.use(async (ctx, next) => {
+    const incoming = ctx.get('x-request-id');
+    const id = REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('x-request-id', id);
+    try {
+      await next();
+      if (ctx.body == null && ctx.respond !== false) {
+        if (ctx.status === 405) throw AISBF_ERR_METHOD_NOT_ALLOWED(ctx.method, ctx.path, ctx.response.get('allow') || 'another method');
+        if (ctx.status === 404) throw AISBF_ERR_NOT_FOUND(ctx.method, ctx.path);
+      }
+    } catch (err) {
+      sendError(ctx, err, logger);
+    }
+  });
+
+  router.post('/v1/chat/completions', (ctx) => handle(ctx, 'chat'));
+  router.post('/v1/embeddings', (ctx) => handle(ctx, 'embeddings'));
+  router.get('/v1/models', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = modelsBody;
+  });
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', (ctx) => {
+    const ready = options.ready();
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not_ready' };
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+
+  async function handle(koa: Context, kind: RequestKind): Promise<void> {
+    const raw = await readJsonBody(koa.req, bodyLimit);
+    const body = kind === 'chat' ? validateChat(raw) : validateEmbeddings(raw);
+    const controller = new AbortController();
+    const res = koa.res;
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(AISBF_ERR_CLIENT_CLOSED());
+    });
+    const ctx: RequestContext = {
+      id: koa.state.requestId as string,
+      kind,
+      body,
+      stream: kind === 'chat' && (body as ChatRequest).stream === true,
+      headers: koa.headers,
+      signal: controller.signal,
+      startedAt: performance.now(),
+      model: body.model,
+      candidates: [],
+      attempts: [],
+      locals: {},
+      setHeader: (name, value) => koa.set(name, value),
+    };
+    let answer: Answer;
+    try {
+      answer = await pipeline.run(ctx);
+    } catch (err) {
+      const ge = isGatewayError(err) ? err : AISBF_ERR_INTERNAL(ctx.id);
+      pipeline.failed(ctx, ge, controller.signal.aborted);
+      throw err;
+    }
+    if (answer.kind === 'json') {
+      koa.body = answer.body;
+      return;
+    }
+    koa.respond = false;
+    await writeSse(res, answer.chunks, controller.signal, logger, ctx.id);
+  }
+
+  return app;
+}
+
+/**
+ * Frames chunks as SSE on the raw response, with backpressure. A failure after
+ * the first byte ends the stream with an OpenAI error event (the status line
+ * is already sent); a client that left gets nothing more.
+ */
+async function writeSse(res: ServerResponse, chunks: AsyncIterable<unknown>, signal: AbortSignal, logger: Logger, id: string): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    connection: 'keep-alive',
+  });
+  res.socket?.setNoDelay(true);
+  try {
+    for await (const chunk of chunks) {
+      if (!res.write(`data: ${JSON.stringify(chunk)}\n\n`)) await drained(res, signal);
+      if (signal.aborted) return;
+    }
+    res.write('data: [DONE]\n\n');
+  } catch (err) {
+    if (signal.aborted) return;
+    const ge = isGatewayError(err) ? err : AISBF_ERR_INTERNAL(id);
+    if (!isGatewayError(err)) logger.error({ err, requestId: id }, 'stream failed');
+    res.write(`data: ${JSON.stringify(ge.toJSON())}\n\n`);
+  } finally {
+    res.end();
+  }
+}
+
+function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function sendError(ctx: Context, err: unknown, logger: Logger): void {
+  const requestId = ctx.state.requestId as string;
+  let ge: GatewayError;
+  if (isGatewayError(err)) ge = err;
+  else {
+    logger.error({ err, requestId }, 'unhandled error');
+    ge = AISBF_ERR_INTERNAL(requestId);
+  }
+  if (ge.status === 499 || ctx.res.writableEnded || ctx.res.headersSent) {
+    // The client is gone, or the answer already started: nothing more can be said.
+    ctx.respond = false;
+    if (!ctx.res.writableEnded) ctx.res.end();
+    return;
+  }
+  for (const [k, v] of Object.entries(ge.headers)) ctx.set(k, v);
+  ctx.status = ge.status;
+  ctx.body = ge.toJSON();
+}

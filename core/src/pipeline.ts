@@ -1,0 +1,255 @@
+import type {
+  ChatChunk, ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse,
+} from './canonical.js';
+import type { ResolvedConfig, ResolvedRoute } from './config/types.js';
+import type { AttemptRecord, Candidate, RequestContext } from './context.js';
+import {
+  AISBF_ERR_INVALID_REQUEST, AISBF_ERR_MODEL_NOT_FOUND, AISBF_ERR_NO_ROUTE, AISBF_ERR_UNAUTHORIZED, AISBF_ERR_UPSTREAM_PROTOCOL,
+  isGatewayError, type GatewayError,
+} from './errors.js';
+import type { Logger } from './logger.js';
+import type { AttemptResult, AttemptValue, CacheEntry, ChatStream, RequestSummary } from './plugin.js';
+import { applyPolicy, emit, type Stages } from './stages.js';
+import { assembleChunks, floatsToBase64, responseToChunks } from './stream/chunks.js';
+import type { ProviderRuntime } from './upstream/provider-runtime.js';
+
+/** What the HTTP layer sends: a JSON body, or chunks to frame as SSE. */
+export type Answer =
+  | { kind: 'json'; body: ChatResponse | EmbeddingsResponse }
+  | { kind: 'stream'; chunks: AsyncIterable<ChatChunk> };
+
+/**
+ * Runs one request through the stages:
+ * auth → ratelimit.admit → cache.get → route → failover(translate) → cache.set → ratelimit.settle → observe.
+ * Streams finish their tail (cache, settle, observe) when the last chunk has
+ * been handed to the client, or when the client leaves.
+ */
+export class Pipeline {
+  readonly #config: ResolvedConfig;
+  readonly #stages: Stages;
+  readonly #providers: ReadonlyMap<string, ProviderRuntime>;
+  readonly #logger: Logger;
+
+  constructor(config: ResolvedConfig, stages: Stages, providers: ReadonlyMap<string, ProviderRuntime>, logger: Logger) {
+    this.#config = config;
+    this.#stages = stages;
+    this.#providers = providers;
+    this.#logger = logger;
+  }
+
+  /** The route for a requested model name: a public name, or `<provider>/<model>`. */
+  resolve(model: string): { route?: ResolvedRoute; candidates: Candidate[] } {
+    const route = this.#config.models[model];
+    if (route) return { route, candidates: route.candidates };
+    const slash = model.indexOf('/');
+    if (slash > 0 && this.#providers.has(model.slice(0, slash)) && slash < model.length - 1) {
+      return { candidates: [{ provider: model.slice(0, slash), model: model.slice(slash + 1) }] };
+    }
+    const names = Object.keys(this.#config.models);
+    const hint = names.length
+      ? `Use one of: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}, or "<provider>/<model>" with a configured provider (${[...this.#providers.keys()].join(', ')}). GET /v1/models lists them.`
+      : `Use "<provider>/<model>" with a configured provider (${[...this.#providers.keys()].join(', ')}). GET /v1/models lists them.`;
+    throw AISBF_ERR_MODEL_NOT_FOUND(model, hint);
+  }
+
+  async run(ctx: RequestContext): Promise<Answer> {
+    const stages = this.#stages;
+    const hooks = stages.hooks;
+    emit(stages, this.#logger, 'request', ctx);
+    let admitted = false;
+    try {
+      if (stages.hasAuth) {
+        const principal = await hooks.auth.promise(ctx);
+        if (!principal) throw AISBF_ERR_UNAUTHORIZED();
+        ctx.principal = principal;
+      }
+      const { route, candidates } = this.resolve(ctx.model);
+      if (ctx.kind === 'chat') checkChat(ctx.body as ChatRequest, ctx.stream);
+
+      admitted = true;
+      await hooks.admit.promise(ctx);
+
+      if (stages.hasCache) {
+        const hit = await hooks.cacheGet.promise(ctx);
+        if (hit) return this.#fromCache(ctx, hit);
+      }
+
+      let ranked = await hooks.route.promise(candidates, ctx);
+      for (const p of route?.policies ?? []) {
+        const policy = p.plugin.route!;
+        ranked = await applyPolicy(p.plugin.name, ranked, ctx, (c) => policy.select(c, ctx, p.options));
+      }
+      if (ranked.length === 0) throw AISBF_ERR_NO_ROUTE(ctx.model, 'the route has no candidates.');
+      ctx.candidates = ranked;
+
+      const attempt = (c: Candidate, signal?: AbortSignal) => this.#attempt(ctx, c, signal);
+      const result = stages.failover
+        ? await stages.failover.hook.run(ranked, attempt, ctx)
+        : await attempt(ranked[0]);
+      this.#served(ctx, result);
+
+      if (isStream(result.value)) return { kind: 'stream', chunks: this.#tail(ctx, result.value) };
+      const body = result.value;
+      ctx.usage = body.usage as ChatResponse['usage'];
+      // Cache and settle before answering, so a client that asks again at once sees the entry.
+      if (stages.hasCache) await hooks.cacheSet.promise(ctx, { response: body, storedAt: Date.now() });
+      admitted = false;
+      await hooks.settle.promise(ctx, ctx.usage);
+      this.#done(ctx, 200);
+      return { kind: 'json', body: ctx.kind === 'embeddings' ? encodeEmbeddings(body as EmbeddingsResponse, ctx.body as EmbeddingsRequest) : body };
+    } catch (err) {
+      if (ctx.attempts.length > 0) ctx.setHeader('x-aisbf-attempts', String(ctx.attempts.length));
+      if (admitted) await hooks.settle.promise(ctx, undefined);
+      throw err;
+    }
+  }
+
+  /** Reports a failed request to observers (the HTTP layer calls this once it has the final status). */
+  failed(ctx: RequestContext, error: GatewayError, cancelled = false): void {
+    const summary: RequestSummary = { status: error.status, durationMs: performance.now() - ctx.startedAt, error, cancelled };
+    emit(this.#stages, this.#logger, 'error', ctx, summary);
+  }
+
+  #fromCache(ctx: RequestContext, hit: CacheEntry): Answer {
+    ctx.cache = 'hit';
+    ctx.setHeader('x-aisbf-cache', 'hit');
+    ctx.setHeader('age', String(Math.max(0, Math.floor((Date.now() - hit.storedAt) / 1000))));
+    ctx.usage = hit.response.usage as ChatResponse['usage'];
+    const settle = this.#stages.hooks.settle.promise(ctx, ctx.usage);
+    settle.then(() => this.#done(ctx, 200), () => undefined);
+    if (ctx.kind === 'embeddings') return { kind: 'json', body: encodeEmbeddings(hit.response as EmbeddingsResponse, ctx.body as EmbeddingsRequest) };
+    const res = hit.response as ChatResponse;
+    if (!ctx.stream) return { kind: 'json', body: res };
+    return { kind: 'stream', chunks: replay(responseToChunks(res, includeUsage(ctx))) };
+  }
+
+  /** One try on one candidate: the translate stage, timed and recorded. */
+  async #attempt(ctx: RequestContext, candidate: Candidate, signal?: AbortSignal): Promise<AttemptResult> {
+    const runtime = this.#providers.get(candidate.provider);
+    const startedAt = performance.now();
+    const record: AttemptRecord = { provider: candidate.provider, model: candidate.model, outcome: 'ok', latencyMs: 0, startedAt };
+    ctx.attempts.push(record);
+    try {
+      if (!runtime) throw AISBF_ERR_NO_ROUTE(ctx.model, `provider '${candidate.provider}' is not configured.`);
+      const sig = signal ?? ctx.signal;
+      const value: AttemptValue = ctx.kind === 'chat'
+        ? await runtime.chat(ctx.body as ChatRequest, candidate.model, ctx.stream, sig)
+        : await runtime.embeddings(ctx.body as EmbeddingsRequest, candidate.model, sig);
+      if (ctx.stream && !isStream(value)) throw AISBF_ERR_UPSTREAM_PROTOCOL(candidate.provider, 'asked for a stream, got JSON');
+      record.latencyMs = performance.now() - startedAt;
+      return { candidate, value };
+    } catch (err) {
+      record.latencyMs = performance.now() - startedAt;
+      const aborted = (signal ?? ctx.signal).aborted;
+      record.outcome = aborted ? 'aborted' : 'error';
+      if (isGatewayError(err)) {
+        record.error = err;
+        record.status = err.status;
+      }
+      throw err;
+    } finally {
+      emit(this.#stages, this.#logger, 'attempt', ctx, record);
+    }
+  }
+
+  #served(ctx: RequestContext, result: AttemptResult): void {
+    ctx.served = result.candidate;
+    ctx.setHeader('x-aisbf-provider', result.candidate.provider);
+    ctx.setHeader('x-aisbf-model', result.candidate.model);
+    ctx.setHeader('x-aisbf-attempts', String(ctx.attempts.length));
+    if (this.#stages.hasCache && !ctx.cache) ctx.cache = 'miss';
+    if (ctx.cache) ctx.setHeader('x-aisbf-cache', ctx.cache);
+  }
+
+  /**
+   * Passes the stream to the client, keeping usage (and stripping the usage
+   * chunk unless the client asked for it), then runs the tail stages once the
+   * stream has ended, failed or been abandoned.
+   */
+  async *#tail(ctx: RequestContext, stream: ChatStream): AsyncGenerator<ChatChunk> {
+    const wantUsage = includeUsage(ctx);
+    const keep = this.#stages.hasCache ? ([] as ChatChunk[]) : undefined;
+    let complete = false;
+    let failure: unknown;
+    let first = true;
+    try {
+      for await (const chunk of stream) {
+        if (first) {
+          first = false;
+          ctx.ttftMs = performance.now() - ctx.startedAt;
+        }
+        keep?.push(chunk);
+        if (chunk.usage) {
+          ctx.usage = chunk.usage;
+          if (!wantUsage) {
+            if (chunk.choices.length === 0) continue;
+            yield { ...chunk, usage: undefined };
+            continue;
+          }
+        }
+        yield chunk;
+      }
+      complete = true;
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      stream.cancel();
+      void this.#finishStream(ctx, complete, failure, keep);
+    }
+  }
+
+  async #finishStream(ctx: RequestContext, complete: boolean, failure: unknown, kept: ChatChunk[] | undefined): Promise<void> {
+    const hooks = this.#stages.hooks;
+    try {
+      if (complete && kept) {
+        const assembled = assembleChunks(kept);
+        if (assembled.choices.length > 0 && assembled.choices.every((c) => c.finish_reason)) {
+          await hooks.cacheSet.promise(ctx, { response: assembled, storedAt: Date.now() });
+        }
+      }
+      await hooks.settle.promise(ctx, ctx.usage);
+    } finally {
+      if (complete) this.#done(ctx, 200);
+      else if (isGatewayError(failure)) this.failed(ctx, failure, false);
+      else {
+        const summary: RequestSummary = { status: 499, durationMs: performance.now() - ctx.startedAt, usage: ctx.usage, ttftMs: ctx.ttftMs, cancelled: true };
+        emit(this.#stages, this.#logger, 'error', ctx, summary);
+      }
+    }
+  }
+
+  #done(ctx: RequestContext, status: number): void {
+    const summary: RequestSummary = { status, durationMs: performance.now() - ctx.startedAt, ttftMs: ctx.ttftMs, usage: ctx.usage };
+    emit(this.#stages, this.#logger, 'response', ctx, summary);
+  }
+}
+
+function isStream(v: AttemptValue): v is ChatStream {
+  return typeof (v as ChatStream)[Symbol.asyncIterator] === 'function';
+}
+
+function includeUsage(ctx: RequestContext): boolean {
+  return (ctx.body as ChatRequest).stream_options?.include_usage === true;
+}
+
+async function* replay(chunks: ChatChunk[]): AsyncGenerator<ChatChunk> {
+  yield* chunks;
+}
+
+/** Checks that depend on more than the JSON schema. */
+function checkChat(req: ChatRequest, stream: boolean): void {
+  if (!stream && req.stream_options != null) {
+    throw AISBF_ERR_INVALID_REQUEST('stream_options is only allowed when stream is true.', 'stream_options');
+  }
+}
+
+/** Float vectors → base64 when the client asked for it (the openai SDK does by default). */
+function encodeEmbeddings(res: EmbeddingsResponse, req: EmbeddingsRequest): EmbeddingsResponse {
+  if (req.encoding_format !== 'base64') return res;
+  if (res.data.every((d) => typeof d.embedding === 'string')) return res;
+  return {
+    ...res,
+    data: res.data.map((d) => (typeof d.embedding === 'string' ? d : { ...d, embedding: floatsToBase64(d.embedding) })),
+  };
+}

@@ -1,0 +1,80 @@
+import { dirname, resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createJiti, type Jiti } from 'jiti';
+import { ConfigError } from '../errors.js';
+import { discoverInstalled } from './discover.js';
+import { closest, isPath, packageNames } from './plugin-names.js';
+
+/** Where core itself is installed: plugins installed beside the CLI are found from here. */
+export const CORE_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** Export conditions this process runs with (`--conditions=x`), so resolution matches Node's. */
+const CONDITIONS = [
+  ...process.execArgv.flatMap((a, i, all) => (a.startsWith('--conditions=') ? [a.slice(13)] : a === '--conditions' || a === '-C' ? [all[i + 1]] : [])),
+  ...(process.env.NODE_OPTIONS ?? '').split(/\s+/).flatMap((a) => (a.startsWith('--conditions=') ? [a.slice(13)] : [])),
+  'import', 'default',
+];
+
+const jitis = new Map<string, Jiti>();
+
+/**
+ * A jiti instance rooted at `dir`: loads TypeScript files (config, local
+ * plugins) and resolves packages with ESM rules. Native import is tried first
+ * so packages share one instance with the running gateway.
+ */
+export function jitiFor(dir: string): Jiti {
+  let j = jitis.get(dir);
+  if (!j) {
+    j = createJiti(pathToFileURL(resolvePath(dir, '_.js')).href, { tryNative: true, interopDefault: true, moduleCache: true });
+    jitis.set(dir, j);
+  }
+  return j;
+}
+
+/** Resolves a package from `dir`, or undefined. */
+function resolveFrom(dir: string, pkg: string): string | undefined {
+  return jitiFor(dir).esmResolve(pkg, { parentURL: pathToFileURL(resolvePath(dir, '_.js')).href, conditions: CONDITIONS, try: true });
+}
+
+export interface LoadedModule {
+  /** The default export (or the module itself when it has none). */
+  value: unknown;
+  /** The package or file that was loaded. */
+  from: string;
+}
+
+/**
+ * Loads a plugin or preset module named in config:
+ * a path (relative to `baseDir`), or a short name tried as each of
+ * `packageNames(name)` from `baseDir` first, then from core's installation.
+ * Failure says what was tried and suggests the closest installed name.
+ */
+export async function loadModule(name: string, kind: 'plugin' | 'preset', baseDir: string, keyPath: string): Promise<LoadedModule> {
+  if (isPath(name)) {
+    const file = resolvePath(baseDir, name);
+    try {
+      const mod = await jitiFor(baseDir).import<Record<string, unknown>>(file);
+      return { value: mod?.default ?? mod, from: file };
+    } catch (err) {
+      throw new ConfigError(`${keyPath}: cannot load ${kind} file ${file}: ${(err as Error).message}`, keyPath);
+    }
+  }
+  const tried: string[] = [];
+  for (const pkg of packageNames(name, kind)) {
+    for (const dir of [baseDir, CORE_DIR]) {
+      tried.push(pkg);
+      const url = resolveFrom(dir, pkg);
+      if (!url) continue;
+      const mod = (await import(url)) as Record<string, unknown>;
+      return { value: mod.default ?? mod, from: pkg };
+    }
+  }
+  const installed = (await discoverInstalled(baseDir)).filter((p) => p.kind === kind).map((p) => p.name);
+  const short = installed.map((n) => n.replace(/^@aisbf\/(plugin|preset)-/, '').replace(/^aisbf-(plugin|preset)-/, ''));
+  const guess = closest(name, short);
+  const hint = guess ? ` Did you mean '${guess}'?` : installed.length ? ` Installed: ${short.join(', ')}.` : '';
+  throw new ConfigError(
+    `${keyPath}: ${kind} '${name}' is not installed (tried ${[...new Set(tried)].join(', ')} from ${baseDir}).${hint} Install it with npm install ${packageNames(name, kind)[0]}.`,
+    keyPath,
+  );
+}
