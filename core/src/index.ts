@@ -17,7 +17,7 @@ export { loadConfigFile, CONFIG_FILES } from './config/load.js';
 export { resolveConfig, DEFAULT_PORT } from './config/resolve.js';
 export { createGateway, listModels, type Gateway, type GatewayOptions } from './gateway.js';
 export { STAGE_NAMES, type StageName, type Stages } from './stages.js';
-export type { SharedState, SharedStateOptions } from './state/shared-state.js';
+export { gcra, type SharedState, type SharedStateOptions, type RateLimitResult } from './state/shared-state.js';
 export { MemoryState } from './state/memory-state.js';
 export { SseParser, type SseMessage } from './upstream/sse-parser.js';
 export { NdjsonParser } from './upstream/ndjson-parser.js';

@@ -1,4 +1,4 @@
-import type { SharedState } from './shared-state.js';
+import { gcra, type RateLimitResult, type SharedState } from './shared-state.js';
 
 interface Slot {
   value: unknown;
@@ -41,6 +41,14 @@ export class MemoryState implements SharedState {
     }
     this.#slots.set(key, { value: by, expiresAt: ttlMs ? Date.now() + ttlMs : 0 });
     return by;
+  }
+
+  async rateLimit(key: string, limit: number, windowMs: number, cost = 1, force = false): Promise<RateLimitResult> {
+    const now = Date.now();
+    const slot = this.#live(key);
+    const { result, tat } = gcra(slot?.value as number | undefined, now, limit, windowMs, cost, force);
+    if (tat !== undefined && tat !== slot?.value) this.#slots.set(key, { value: tat, expiresAt: Math.ceil(tat) + 1 });
+    return result;
   }
 
   async close(): Promise<void> {
