@@ -10,7 +10,7 @@ import type { ResolvedConfig, UserConfig } from './config/types.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { Pipeline } from './pipeline.js';
-import type { Plugin } from './plugin.js';
+import { modelId, type Plugin } from './plugin.js';
 import { createStages, type Stages } from './stages.js';
 import { MemoryState } from './state/memory-state.js';
 import type { SharedState } from './state/shared-state.js';
@@ -152,7 +152,7 @@ export function listModels(config: ResolvedConfig): ModelInfo[] {
   const created = Math.floor(Date.now() / 1000);
   const out: ModelInfo[] = Object.keys(config.models).map((id) => ({ id, object: 'model', created, owned_by: 'aisbf' }));
   for (const [pid, p] of Object.entries(config.providers)) {
-    for (const m of p.models ?? []) out.push({ id: `${pid}/${m}`, object: 'model', created, owned_by: pid });
+    for (const m of p.models ?? []) out.push({ id: `${pid}/${modelId(m)}`, object: 'model', created, owned_by: pid });
   }
   return out;
 }

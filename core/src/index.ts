@@ -7,6 +7,7 @@
 export * from './canonical.js';
 export type { AttemptRecord, Candidate, Principal, RequestContext, RequestKind } from './context.js';
 export type * from './plugin.js';
+export { modelId } from './plugin.js';
 export * from './errors.js';
 export { definePlugin, defineProvider, definePolicy, type PolicyDefinition } from './define.js';
 export { defineConfig, definePreset } from './config/types.js';

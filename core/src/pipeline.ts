@@ -9,7 +9,7 @@ import {
 } from './errors.js';
 import type { Logger } from './logger.js';
 import type { AttemptResult, AttemptValue, CacheEntry, ChatStream, RequestSummary } from './plugin.js';
-import { applyPolicy, emit, type Stages } from './stages.js';
+import { applyPolicy, emit, EXPLAIN, type ExplainStep, type Stages } from './stages.js';
 import { assembleChunks, floatsToBase64, responseToChunks } from './stream/chunks.js';
 import type { ProviderRuntime } from './upstream/provider-runtime.js';
 
@@ -74,13 +74,16 @@ export class Pipeline {
         if (hit) return this.#fromCache(ctx, hit);
       }
 
+      if (ctx.headers['x-aisbf-explain'] === '1') ctx.locals[EXPLAIN] = [];
       let ranked = await hooks.route.promise(candidates, ctx);
-      for (const p of route?.policies ?? []) {
+      for (const p of route?.policies ?? this.#config.routing.policies) {
         const policy = p.plugin.route!;
         ranked = await applyPolicy(p.plugin.name, ranked, ctx, (c) => policy.select(c, ctx, p.options));
       }
       if (ranked.length === 0) throw AISBF_ERR_NO_ROUTE(ctx.model, 'the route has no candidates.');
       ctx.candidates = ranked;
+      const explain = ctx.locals[EXPLAIN] as ExplainStep[] | undefined;
+      if (explain) ctx.setHeader('x-aisbf-explain', JSON.stringify(explain));
 
       const attempt = (c: Candidate, signal?: AbortSignal) => this.#attempt(ctx, c, signal);
       const result = stages.failover
@@ -132,9 +135,10 @@ export class Pipeline {
     try {
       if (!runtime) throw AISBF_ERR_NO_ROUTE(ctx.model, `provider '${candidate.provider}' is not configured.`);
       const sig = signal ?? ctx.signal;
+      const dropped = (params: string[]) => ctx.setHeader('x-aisbf-dropped-params', params.join(', '));
       const value: AttemptValue = ctx.kind === 'chat'
-        ? await runtime.chat(ctx.body as ChatRequest, candidate.model, ctx.stream, sig)
-        : await runtime.embeddings(ctx.body as EmbeddingsRequest, candidate.model, sig);
+        ? await runtime.chat(ctx.body as ChatRequest, candidate.model, ctx.stream, sig, dropped)
+        : await runtime.embeddings(ctx.body as EmbeddingsRequest, candidate.model, sig, dropped);
       if (ctx.stream && !isStream(value)) throw AISBF_ERR_UPSTREAM_PROTOCOL(candidate.provider, 'asked for a stream, got JSON');
       record.latencyMs = performance.now() - startedAt;
       return { candidate, value };

@@ -42,11 +42,39 @@ export interface ProviderConfig {
   timeoutMs?: number;
   /** TCP/TLS connect timeout in ms; default 10000. */
   connectTimeoutMs?: number;
-  /** Models to advertise in `GET /v1/models` as `<id>/<model>`. */
-  models?: string[];
+  /**
+   * Models to advertise in `GET /v1/models` as `<id>/<model>`, optionally with
+   * catalogue facts for routing and cost (see `ProviderModelInfo`).
+   */
+  models?: Array<string | ProviderModelInfo>;
   /** Extra headers sent on every upstream request. */
   headers?: Record<string, string>;
   [option: string]: unknown;
+}
+
+/**
+ * A model of a provider with the facts routing and accounting use; every field
+ * but `id` is optional and overrides the bundled catalogue.
+ *
+ * @example { id: 'llama3.1:8b', price: { input: 0, output: 0 }, quality: 0.55, contextWindow: 131072, capabilities: ['tools', 'json'], tags: ['cheap'] }
+ */
+export interface ProviderModelInfo {
+  id: string;
+  /** USD per million tokens. */
+  price?: { input?: number | null; output?: number | null; cachedInput?: number | null };
+  /** 0–1, higher is better. */
+  quality?: number;
+  contextWindow?: number;
+  maxOutput?: number;
+  /** What the model can do: any of `tools`, `vision`, `json`, `embeddings`. */
+  capabilities?: Array<'tools' | 'vision' | 'json' | 'embeddings'>;
+  tags?: string[];
+  [fact: string]: unknown;
+}
+
+/** The id of a provider model entry. */
+export function modelId(m: string | ProviderModelInfo): string {
+  return typeof m === 'string' ? m : m.id;
 }
 
 /**
@@ -75,6 +103,11 @@ export interface UpstreamRequest {
   body?: unknown;
   /** How the upstream frames a stream. Default `sse`. */
   framing?: 'sse' | 'ndjson';
+  /**
+   * Request parameters the adapter dropped because the provider cannot honour
+   * them; core reports them to the client in `x-aisbf-dropped-params`.
+   */
+  dropped?: string[];
 }
 
 /**

@@ -129,6 +129,16 @@ export function createStages(plugins: readonly Plugin[], logger: Logger): Stages
   });
 }
 
+/** `ctx.locals` key of the routing trace kept when the client sends `x-aisbf-explain: 1`. */
+export const EXPLAIN = 'aisbf:explain';
+
+/** One routing step as `x-aisbf-explain` reports it: `provider/model` lists in and out. */
+export interface ExplainStep {
+  policy: string;
+  in: string[];
+  out: string[];
+}
+
 /**
  * Runs one routing policy and holds it to the contract: it may re-rank and
  * remove, never invent a candidate, and an empty result names the culprit.
@@ -145,6 +155,11 @@ export async function applyPolicy(
     if (!candidates.includes(c)) {
       throw AISBF_ERR_PLUGIN(name, 'route', new Error(`returned a candidate it was not given (${c?.provider}/${c?.model}); policies may only filter and re-rank`));
     }
+  }
+  const trace = ctx.locals[EXPLAIN] as ExplainStep[] | undefined;
+  if (trace) {
+    const id = (c: Candidate) => `${c.provider}/${c.model}`;
+    trace.push({ policy: name, in: candidates.map(id), out: out.map(id) });
   }
   if (out.length === 0 && candidates.length > 0) {
     const removed = candidates.map((c) => `${c.provider}/${c.model}`).join(', ');

@@ -39,10 +39,14 @@ export function describePipeline(config: ResolvedConfig): string {
     ...Object.entries(config.providers).map(([id, p]) => `  ${id.padEnd(10)} type ${p.type}${p.baseURL ? `  ${p.baseURL}` : ''}${p.apiKey ? '  apiKey set' : ''}`),
     'models:',
     ...Object.values(config.models).map((r) =>
-      `  ${r.name.padEnd(10)} ${r.candidates.map((c) => `${c.provider}/${c.model}`).join(', ')}${r.policies.length ? `  policies: ${r.policies.map((p) => p.plugin.name).join(' → ')}` : ''}`),
+      `  ${r.name.padEnd(10)} ${r.candidates.map((c) => `${c.provider}/${c.model}`).join(', ')}  policies: ${policyNames(r.policies ?? config.routing.policies)}${r.policies ? '' : ' (routing default)'}`),
     `  (and "<provider>/<model>" for any configured provider)`,
   ];
   return out.join('\n');
+}
+
+function policyNames(policies: Array<{ plugin: Plugin }>): string {
+  return policies.length ? policies.map((p) => p.plugin.name).join(' → ') : 'none (declared order)';
 }
 
 /** Hides a password in a connection URL. */

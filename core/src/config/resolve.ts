@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { Plugin, ProviderConfig } from '../plugin.js';
 import { loadModule } from '../plugins/load-module.js';
 import { orderPlugins } from '../plugins/order.js';
+import { isPath } from '../plugins/plugin-names.js';
 import { interpolate, isPlainObject } from './interpolate.js';
 import { configSchema, providerCommonSchema, validateConfig } from './schema.js';
 import type {
@@ -63,6 +64,7 @@ export async function resolveConfig(input: UserConfig, options: ResolveOptions):
   const models: Record<string, ResolvedRoute> = {};
   for (const [name, route] of Object.entries(routeEntries)) models[name] = await resolveRoute(name, route, providers, plugins, env);
 
+  const routing = { policies: await resolvePolicies(input.routing?.policies ?? [], 'routing.policies', plugins, env) };
   const server = interpolate(input.server ?? {}, env, 'server');
   return {
     file: options.file,
@@ -76,6 +78,7 @@ export async function resolveConfig(input: UserConfig, options: ResolveOptions):
     providers,
     models,
     state: { ...stateConfig, backend },
+    routing,
     presets: presets.map((p) => p.name),
     notes: presets.flatMap((p) => p.notes ?? []),
   };
@@ -186,21 +189,31 @@ async function resolveRoute(
     }
     return cand;
   });
-  const policies: ResolvedRoute['policies'] = [];
-  for (const [i, entry] of (route.policies ?? []).entries()) {
+  const policies = route.policies === undefined ? undefined : await resolvePolicies(route.policies, `${keyPath}.policies`, plugins, env);
+  const { candidates: _c, policies: _p, ...settings } = route;
+  return { name, candidates, policies, settings };
+}
+
+/**
+ * Policy entries → policy plugins with their options. A name finds a loaded
+ * plugin called `route-<name>` or `<name>`, else loads `route-<name>` (a path
+ * loads that file). `always` policies are skipped: they already run on every route.
+ */
+async function resolvePolicies(entries: PolicyEntry[], keyPath: string, plugins: PluginSet, env: NodeJS.ProcessEnv) {
+  const out: NonNullable<ResolvedRoute['policies']> = [];
+  for (const [i, entry] of entries.entries()) {
     const [policyName, options] = typeof entry === 'string' ? [entry, undefined] : (entry as [string, unknown]);
     const byName = (p: Plugin) => p.route && (p.name === policyName || p.name === `route-${policyName}`);
     let plugin = plugins.list.find(byName);
     if (!plugin) {
-      const added = await plugins.add(policyName.startsWith('.') || policyName.startsWith('/') ? policyName : `route-${policyName}`, `${keyPath}.policies[${i}]`, env);
+      const added = await plugins.add(isPath(policyName) ? policyName : `route-${policyName}`, `${keyPath}[${i}]`, env);
       plugin = added.route ? added : undefined;
     }
-    if (!plugin) throw new ConfigError(`${keyPath}.policies[${i}]: '${policyName}' is not a routing policy (its plugin has no route hook).`, `${keyPath}.policies[${i}]`);
-    if (plugin.route!.always) continue; // already applied to every route
-    policies.push({ plugin, options: options === undefined ? undefined : interpolate(options, env, `${keyPath}.policies[${i}][1]`) });
+    if (!plugin) throw new ConfigError(`${keyPath}[${i}]: '${policyName}' is not a routing policy (its plugin has no route hook).`, `${keyPath}[${i}]`);
+    if (plugin.route!.always) continue;
+    out.push({ plugin, options: options === undefined ? undefined : interpolate(options, env, `${keyPath}[${i}][1]`) });
   }
-  const { candidates: _c, policies: _p, ...settings } = route;
-  return { name, candidates, policies, settings };
+  return out;
 }
 
 export type { PolicyEntry };

@@ -9,7 +9,31 @@ export const providerCommonSchema = {
   apiKey: { type: 'string' },
   timeoutMs: { type: 'integer', minimum: 1 },
   connectTimeoutMs: { type: 'integer', minimum: 1 },
-  models: { type: 'array', items: { type: 'string', minLength: 1 } },
+  models: {
+    type: 'array',
+    items: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        {
+          type: 'object',
+          required: ['id'],
+          properties: {
+            id: { type: 'string', minLength: 1 },
+            price: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { input: { type: ['number', 'null'], minimum: 0 }, output: { type: ['number', 'null'], minimum: 0 }, cachedInput: { type: ['number', 'null'], minimum: 0 } },
+            },
+            quality: { type: 'number', minimum: 0, maximum: 1 },
+            contextWindow: { type: 'integer', minimum: 1 },
+            maxOutput: { type: 'integer', minimum: 1 },
+            capabilities: { type: 'array', items: { enum: ['tools', 'vision', 'json', 'embeddings'] } },
+            tags: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      ],
+    },
+  },
   headers: { type: 'object', additionalProperties: { type: 'string' } },
 } as const;
 
@@ -69,6 +93,11 @@ export const configSchema = {
           policies: { type: 'array', items: pluginEntry },
         },
       },
+    },
+    routing: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { policies: { type: 'array', items: pluginEntry } },
     },
     state: {
       type: 'object',

@@ -22,7 +22,7 @@ export type PolicyEntry = string | [string, unknown];
 export interface ModelRouteConfig {
   /** `"<provider id>/<upstream model>"` strings or candidate objects, in priority order. */
   candidates: Array<string | Candidate>;
-  /** Routing policies applied in order, after the `always` ones. */
+  /** Routing policies applied in order, after the `always` ones; default `routing.policies`. */
   policies?: PolicyEntry[];
   /** Route-level settings read by plugins (e.g. `cache: false`). */
   [setting: string]: unknown;
@@ -80,13 +80,16 @@ export interface UserConfig {
   providers?: Record<string, ProviderConfig>;
   models?: Record<string, ModelRouteConfig>;
   state?: StateConfig;
+  /** Gateway-wide routing: `policies` apply to every route that lists none of its own (and to direct `provider/model` requests). */
+  routing?: { policies?: PolicyEntry[] };
 }
 
 /** A route after resolution: candidates as objects, policies as plugins with their options. */
 export interface ResolvedRoute {
   name: string;
   candidates: Candidate[];
-  policies: Array<{ plugin: Plugin; options: unknown }>;
+  /** Undefined when the route lists no policies: the `routing.policies` default applies. */
+  policies?: Array<{ plugin: Plugin; options: unknown }>;
   settings: Record<string, unknown>;
 }
 
@@ -100,6 +103,8 @@ export interface ResolvedConfig {
   providers: Record<string, ProviderConfig>;
   models: Record<string, ResolvedRoute>;
   state: StateConfig;
+  /** Default policies for routes without their own list. */
+  routing: { policies: NonNullable<ResolvedRoute['policies']> };
   /** Names of the presets applied, in order. */
   presets: string[];
   notes: string[];

@@ -9,3 +9,4 @@ export {
 } from './loopback-server.js';
 export { startFakeOpenAI, type FakeOpenAIOptions } from './fake-openai.js';
 export { requireService, serviceUrl, type ServiceName } from './services.js';
+export { spawnGateway, type SpawnedGateway } from './spawn-gateway.js';

@@ -43,11 +43,12 @@ export class ProviderRuntime {
   }
 
   /** A JSON answer, or a stream whose first token is in hand. */
-  async chat(req: ChatRequest, model: string, stream: boolean, signal: AbortSignal): Promise<ChatResponse | ChatStream> {
+  async chat(req: ChatRequest, model: string, stream: boolean, signal: AbortSignal, onDropped?: (params: string[]) => void): Promise<ChatResponse | ChatStream> {
     const target = this.target(model);
     if ('invoke' in this.adapter) return this.#direct(this.adapter, req, target, stream, signal);
     const adapter = this.adapter;
     const up = adapter.chat.request(req, target);
+    if (up.dropped?.length) onDropped?.(up.dropped);
     if (!stream) {
       const answer = await this.#call(adapter, up, target, signal);
       return adapter.chat.response(await this.#json(answer), target, req);
@@ -63,7 +64,7 @@ export class ProviderRuntime {
     }
   }
 
-  async embeddings(req: EmbeddingsRequest, model: string, signal: AbortSignal): Promise<EmbeddingsResponse> {
+  async embeddings(req: EmbeddingsRequest, model: string, signal: AbortSignal, onDropped?: (params: string[]) => void): Promise<EmbeddingsResponse> {
     const target = this.target(model);
     if ('invoke' in this.adapter) {
       if (!this.adapter.invoke.embeddings) throw this.#noEmbeddings();
@@ -72,6 +73,7 @@ export class ProviderRuntime {
     const translator = this.adapter.embeddings;
     if (!translator) throw this.#noEmbeddings();
     const up = translator.request(req, target);
+    if (up.dropped?.length) onDropped?.(up.dropped);
     const answer = await this.#call(this.adapter, up, target, signal);
     return translator.response(await this.#json(answer), target, req);
   }
