@@ -28,9 +28,17 @@ export const DEFAULT_BODY_LIMIT = 20 * 1024 * 1024;
  * Throws a ConfigError naming the key path (and the owning plugin) on the first
  * problem, so a bad config never starts a half-working server.
  */
-export async function resolveConfig(input: UserConfig, options: ResolveOptions): Promise<ResolvedConfig> {
+export async function resolveConfig(raw: UserConfig, options: ResolveOptions): Promise<ResolvedConfig> {
   const env = options.env ?? process.env;
-  if (!isPlainObject(input as unknown)) throw new ConfigError('The config must be an object (export default defineConfig({ … })).');
+  if (!isPlainObject(raw as unknown)) throw new ConfigError('The config must be an object (export default defineConfig({ … })).');
+  // Values are checked after ${VAR} is read, so a URL from the environment is checked as a URL.
+  const input: UserConfig = {
+    ...raw,
+    ...(raw.server && { server: interpolate(raw.server, env, 'server') }),
+    ...(raw.providers && { providers: interpolate(raw.providers, env, 'providers') }),
+    ...(raw.models && { models: interpolate(raw.models, env, 'models') }),
+    ...(raw.state && { state: interpolate(raw.state, env, 'state') }),
+  };
   validateConfig(configSchema, stripInstances(input), '');
 
   const plugins = new PluginSet(options.baseDir);
@@ -45,11 +53,11 @@ export async function resolveConfig(input: UserConfig, options: ResolveOptions):
   // Providers: presets first, then the user's entries replace them by id.
   const providerEntries: Record<string, ProviderConfig> = {};
   for (const preset of presets) Object.assign(providerEntries, interpolate(preset.providers ?? {}, env, `preset ${preset.name}: providers`));
-  Object.assign(providerEntries, interpolate(input.providers ?? {}, env, 'providers'));
+  Object.assign(providerEntries, input.providers);
   const providers: Record<string, ProviderConfig> = {};
   for (const [id, entry] of Object.entries(providerEntries)) providers[id] = await resolveProvider(id, entry, plugins);
 
-  const stateConfig = interpolate(input.state ?? {}, env, 'state');
+  const stateConfig = input.state ?? {};
   const backend = stateConfig.backend ?? 'memory';
   if (backend !== 'memory' && !plugins.list.some((p) => p.state?.backend === backend)) {
     await plugins.add(`state-${backend}`, 'state.backend', env);
@@ -60,12 +68,12 @@ export async function resolveConfig(input: UserConfig, options: ResolveOptions):
 
   const routeEntries: Record<string, ModelRouteConfig> = {};
   for (const preset of presets) Object.assign(routeEntries, interpolate(preset.models ?? {}, env, `preset ${preset.name}: models`));
-  Object.assign(routeEntries, interpolate(input.models ?? {}, env, 'models'));
+  Object.assign(routeEntries, input.models);
   const models: Record<string, ResolvedRoute> = {};
   for (const [name, route] of Object.entries(routeEntries)) models[name] = await resolveRoute(name, route, providers, plugins, env);
 
   const routing = { policies: await resolvePolicies(input.routing?.policies ?? [], 'routing.policies', plugins, env) };
-  const server = interpolate(input.server ?? {}, env, 'server');
+  const server = input.server ?? {};
   return {
     file: options.file,
     server: {
@@ -91,7 +99,9 @@ function stripInstances(input: UserConfig): unknown {
 }
 
 function isPlugin(v: unknown): v is Plugin {
-  return typeof v === 'object' && v !== null && typeof (v as Plugin).name === 'string' && (v as Plugin).name.length > 0;
+  if (typeof v !== 'object' || v === null || typeof (v as Plugin).name !== 'string' || (v as Plugin).name.length === 0) return false;
+  // A preset also has a name; its `plugins` list gives it away.
+  return !Array.isArray((v as { plugins?: unknown }).plugins);
 }
 
 /** The loaded plugins, in the order they were added; a later one with the same name replaces the earlier in place. */
@@ -117,7 +127,7 @@ class PluginSet {
     const { value, from } = await loadModule(name, 'plugin', this.baseDir, keyPath);
     const made = typeof value === 'function' ? await (value as (o: unknown) => unknown)(options ?? {}) : value;
     if (!isPlugin(made)) {
-      const presetHint = isPlainObject(made) && 'plugins' in made ? ' It looks like a preset: list it under presets.' : '';
+      const presetHint = isPlainObject(made) && Array.isArray(made.plugins) ? ' It looks like a preset: list it under presets.' : '';
       throw new ConfigError(`${keyPath}: '${from}' did not give a plugin (expected a factory returning definePlugin({ name, … })).${presetHint}`, keyPath);
     }
     if (made.options && options !== undefined) validateConfig(made.options, options, `${keyPath}[1]`, made.name);

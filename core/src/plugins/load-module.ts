@@ -7,6 +7,8 @@ import { closest, isPath, packageNames } from './plugin-names.js';
 
 /** Where core itself is installed: plugins installed beside the CLI are found from here. */
 export const CORE_DIR = dirname(fileURLToPath(import.meta.url));
+/** Core's own entry module (source or compiled, as this file is). */
+const CORE_ENTRY = fileURLToPath(new URL(`../index.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
 
 /** Export conditions this process runs with (`--conditions=x`), so resolution matches Node's. */
 const CONDITIONS = [
@@ -25,7 +27,13 @@ const jitis = new Map<string, Jiti>();
 export function jitiFor(dir: string): Jiti {
   let j = jitis.get(dir);
   if (!j) {
-    j = createJiti(pathToFileURL(resolvePath(dir, '_.js')).href, { tryNative: true, interopDefault: true, moduleCache: true });
+    j = createJiti(pathToFileURL(resolvePath(dir, '_.js')).href, {
+      tryNative: true,
+      interopDefault: true,
+      moduleCache: true,
+      // A config outside the install still imports this very copy of aisbf.
+      alias: { aisbf: CORE_ENTRY },
+    });
     jitis.set(dir, j);
   }
   return j;
