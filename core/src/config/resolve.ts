@@ -221,7 +221,9 @@ async function resolvePolicies(entries: PolicyEntry[], keyPath: string, plugins:
     }
     if (!plugin) throw new ConfigError(`${keyPath}[${i}]: '${policyName}' is not a routing policy (its plugin has no route hook).`, `${keyPath}[${i}]`);
     if (plugin.route!.always) continue;
-    out.push({ plugin, options: options === undefined ? undefined : interpolate(options, env, `${keyPath}[${i}][1]`) });
+    const value = options === undefined ? undefined : interpolate(options, env, `${keyPath}[${i}][1]`);
+    if (value !== undefined && plugin.options) validateConfig(plugin.options, value, `${keyPath}[${i}][1]`, plugin.name);
+    out.push({ plugin, options: value });
   }
   return out;
 }
