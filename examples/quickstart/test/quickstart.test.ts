@@ -10,7 +10,7 @@ describe('example: quickstart', () => {
     const dir = fileURLToPath(new URL('..', import.meta.url));
     const loaded = await loadConfigFile({ cwd: dir });
     assert.ok(loaded?.file?.endsWith('aisbf.config.ts'), 'the example config file is found');
-    gw = await startGateway(loaded.config, { baseDir: dir });
+    gw = await startGateway(loaded!.config, { baseDir: dir });
   });
   after(() => gw?.close());
 

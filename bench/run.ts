@@ -1,0 +1,177 @@
+// npm run bench — measures the gateway against a bare Node forwarder in the
+// same run, on loopback, and prints the table the README shows.
+//
+// Every server runs in its own process (so its CPU and memory can be read
+// from /proc); autocannon drives the load from this process. BENCH_SECONDS
+// sets the measured duration per row (default 10).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const TICK_MS = 10; // Linux reports process CPU time in 1/100 s
+
+interface Server {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+}
+
+const children: ChildProcess[] = [];
+
+async function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Server> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, AISBF_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+  return { url, pid: child.pid!, child };
+}
+
+const tsx = (file: string, ...rest: string[]) => ['--import', 'tsx', join(ROOT, 'bench', file), ...rest];
+
+async function gateway(config: object): Promise<Server> {
+  const dir = await mkdtemp(join(tmpdir(), 'aisbf-bench-'));
+  const file = join(dir, 'aisbf.config.json');
+  await writeFile(file, JSON.stringify({ server: { host: '127.0.0.1', port: 0 }, ...config }));
+  // The installed CLI (compiled dist), as a user runs it.
+  const s = await start([join(ROOT, 'core/bin/aisbf.js'), 'start', '--config', file]);
+  s.child.once('exit', () => void rm(dir, { recursive: true, force: true }));
+  return s;
+}
+
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const CHAT = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }] });
+
+async function load(url: string, connections: number, seconds: number, body = CHAT, headers: Record<string, string> = {}) {
+  return autocannon({
+    url: `${url}/v1/chat/completions`, method: 'POST', connections, duration: seconds,
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench', ...headers }, body,
+  });
+}
+
+/**
+ * Latency at concurrency 1, measured per request with the high-resolution
+ * clock (autocannon rounds latencies to whole milliseconds, too coarse for a
+ * 0.3 ms budget): one keep-alive connection, requests back to back.
+ */
+async function sequential(url: string, seconds: number, body = CHAT, headers: Record<string, string> = {}) {
+  const pool = new Pool(url, { connections: 1 });
+  const samples: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  try {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const r = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer bench', ...headers }, body });
+      await r.body.arrayBuffer();
+      samples.push(performance.now() - t0);
+    }
+  } finally {
+    await pool.close();
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+  return { rps: samples.length / seconds, p50: at(0.5), p99: at(0.99) };
+}
+
+interface Row {
+  name: string;
+  rps1: number;
+  p50ms1: number;
+  rps50: number;
+  p50ms50: number;
+  p99ms50: number;
+  cpuUsPerReq: number;
+  rssMb: number;
+  errors: number;
+}
+
+async function measure(name: string, server: Server, body?: string, headers?: Record<string, string>): Promise<Row> {
+  await load(server.url, 10, 2, body, headers); // warm-up: JIT, pools, caches
+  const c1 = await sequential(server.url, Math.max(3, SECONDS / 2), body, headers);
+  const before = cpuMs(server.pid);
+  const c50 = await load(server.url, 50, SECONDS, body, headers);
+  const cpu = cpuMs(server.pid) - before;
+  const row: Row = {
+    name,
+    rps1: c1.rps,
+    p50ms1: c1.p50,
+    rps50: c50.requests.average,
+    p50ms50: c50.latency.p50,
+    p99ms50: c50.latency.p99,
+    cpuUsPerReq: (cpu * 1000) / Math.max(1, c50.requests.total),
+    rssMb: rssMb(server.pid),
+    errors: c50.errors + c50.non2xx,
+  };
+  console.error(`  measured ${name}: ${row.rps50.toFixed(0)} req/s at c=50`);
+  return row;
+}
+
+function table(rows: Row[], base: Row): string {
+  const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+  const lines = [
+    '| row | req/s c=1 | p50 c=1 (ms) | req/s c=50 | p50 c=50 (ms) | p99 c=50 (ms) | CPU µs/req | RSS after (MB) | vs baseline req/s c=50 | errors |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.name} | ${f(r.rps1)} | ${f(r.p50ms1, 3)} | ${f(r.rps50)} | ${f(r.p50ms50, 2)} | ${f(r.p99ms50, 2)} | ${f(r.cpuUsPerReq)} | ${f(r.rssMb)} | ${f((r.rps50 / base.rps50) * 100)}% | ${r.errors} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  console.error(`aisbf bench: ${SECONDS}s per row at c=50, ${Math.max(3, SECONDS / 2)}s at c=1; Node ${process.version}`);
+  const upstream = await start(tsx('upstream.ts'));
+  const up = { up: { type: 'openai', baseURL: `${upstream.url}/v1`, apiKey: 'bench' } };
+  const rows: Row[] = [];
+
+  const baseline = await start(tsx('forwarder.ts', upstream.url));
+  const base = await measure('baseline: node:http → undici forwarder', baseline);
+  rows.push(base);
+  baseline.child.kill();
+
+  const gw = await gateway({ providers: up, models: { bench: { candidates: ['up/bench-1'] } } });
+  const pass = await measure('aisbf: openai pass-through', gw);
+  rows.push(pass);
+  gw.child.kill();
+
+  const koa = await start(tsx('koa-json.ts'));
+  rows.push(await measure('ceiling: bare Koa JSON endpoint (no upstream)', koa));
+  koa.child.kill();
+
+  console.log(table(rows, base));
+  console.log('');
+  console.log(`added p50 latency at c=1: ${(pass.p50ms1 - base.p50ms1).toFixed(3)} ms (target ≤ 0.3 ms)`);
+  console.log(`throughput at c=50: ${((pass.rps50 / base.rps50) * 100).toFixed(0)}% of baseline (target ≥ 50%)`);
+  console.log(`gateway RSS after load: ${pass.rssMb.toFixed(0)} MB (target ≤ 150 MB)`);
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const c of children) if (c.exitCode === null) c.kill();
+  });

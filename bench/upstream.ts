@@ -1,0 +1,33 @@
+// A fast fake OpenAI upstream for the bench: fixed answers, no bookkeeping
+// (the test fakes record every request, which would grow memory under load).
+import { createServer } from 'node:http';
+
+const reply = JSON.stringify({
+  id: 'chatcmpl-bench', object: 'chat.completion', created: 1767225600, model: 'bench-1',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from the bench upstream.' }, finish_reason: 'stop', logprobs: null }],
+  usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 },
+});
+const chunk = (delta: object, finish: string | null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1767225600, model: 'bench-1', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const stream = chunk({ role: 'assistant', content: '' }, null) + ['Hello ', 'from ', 'the ', 'bench.'].map((t) => chunk({ content: t }, null)).join('')
+  + chunk({}, 'stop') + `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1767225600, model: 'bench-1', choices: [], usage: { prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 } })}\n\ndata: [DONE]\n\n`;
+
+const server = createServer((req, res) => {
+  const parts: Buffer[] = [];
+  req.on('data', (c: Buffer) => parts.push(c));
+  req.on('end', () => {
+    const isStream = Buffer.concat(parts).includes('"stream":true');
+    if (isStream) {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(stream);
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) });
+      res.end(reply);
+    }
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => {
+  const addr = server.address() as { port: number };
+  console.log(`listening on http://127.0.0.1:${addr.port}`);
+});
