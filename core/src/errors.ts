@@ -113,7 +113,7 @@ export const AISBF_ERR_BODY_TOO_LARGE = define('AISBF_ERR_BODY_TOO_LARGE', 413, 
 
 export const AISBF_ERR_MODEL_NOT_FOUND = (model: string, hint: string) =>
   new GatewayError(`The model '${model}' does not exist on this gateway. ${hint}`, {
-    name: 'AISBF_ERR_MODEL_NOT_FOUND', status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model',
+    name: 'AISBF_ERR_MODEL_NOT_FOUND', status: 404, type: 'not_found_error', code: 'model_not_found', param: 'model',
   });
 
 export const AISBF_ERR_NOT_FOUND = define('AISBF_ERR_NOT_FOUND', 404, 'invalid_request_error', 'not_found',
@@ -247,10 +247,10 @@ export function upstreamError(f: UpstreamErrorFacts): GatewayError {
   if (kind === 'rate_limit' || f.status === 429) return new GatewayError(f.message, { ...base, status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryable: true });
   if (kind === 'auth' || f.status === 401) return new GatewayError(f.message, { ...base, status: 401, type: 'authentication_error', code: 'invalid_api_key' });
   if (f.status === 402 || f.status === 403) return new GatewayError(f.message, { ...base, status: 403, type: 'permission_error', code });
-  if (kind === 'not_found' || f.status === 404) return new GatewayError(f.message, { ...base, status: 404, type: 'invalid_request_error', code: 'model_not_found', param: f.param ?? 'model' });
+  if (kind === 'not_found' || f.status === 404) return new GatewayError(f.message, { ...base, status: 404, type: 'not_found_error', code: 'model_not_found', param: f.param ?? 'model' });
   if (f.status === 408 || f.status === 504) return new GatewayError(f.message, { ...base, status: 504, type: 'server_error', code: 'timeout', retryable: true });
   if (f.status === 503 || f.status === 529) return new GatewayError(f.message, { ...base, status: 503, type: 'server_error', code: 'overloaded', retryable: true });
-  if (f.status >= 500) return new GatewayError(f.message, { ...base, status: 502, type: 'server_error', code, retryable: true });
+  if (f.status >= 500) return new GatewayError(f.message, { ...base, status: 502, type: 'server_error', code: null, retryable: true });
   // Remaining 4xx (400, 409, 413, 422…): the request's fault, returned as is.
   return new GatewayError(f.message, { ...base, status: f.status, type: 'invalid_request_error', code, param: f.param ?? null });
 }

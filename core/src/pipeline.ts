@@ -102,6 +102,7 @@ export class Pipeline {
       return { kind: 'json', body: ctx.kind === 'embeddings' ? encodeEmbeddings(body as EmbeddingsResponse, ctx.body as EmbeddingsRequest) : body };
     } catch (err) {
       if (ctx.attempts.length > 0) ctx.setHeader('x-aisbf-attempts', String(ctx.attempts.length));
+      if (stages.hasCache) await hooks.cacheRelease.promise(ctx);
       if (admitted) await hooks.settle.promise(ctx, undefined);
       throw err;
     }
@@ -118,7 +119,8 @@ export class Pipeline {
     ctx.setHeader('x-aisbf-cache', 'hit');
     ctx.setHeader('age', String(Math.max(0, Math.floor((Date.now() - hit.storedAt) / 1000))));
     ctx.usage = hit.response.usage as ChatResponse['usage'];
-    const settle = this.#stages.hooks.settle.promise(ctx, ctx.usage);
+    // No provider was used: limits and budgets release their reservations (rpm still counted at admit).
+    const settle = this.#stages.hooks.settle.promise(ctx, undefined);
     settle.then(() => this.#done(ctx, 200), () => undefined);
     if (ctx.kind === 'embeddings') return { kind: 'json', body: encodeEmbeddings(hit.response as EmbeddingsResponse, ctx.body as EmbeddingsRequest) };
     const res = hit.response as ChatResponse;
@@ -206,12 +208,15 @@ export class Pipeline {
   async #finishStream(ctx: RequestContext, complete: boolean, failure: unknown, kept: ChatChunk[] | undefined): Promise<void> {
     const hooks = this.#stages.hooks;
     try {
+      let stored = false;
       if (complete && kept) {
         const assembled = assembleChunks(kept);
         if (assembled.choices.length > 0 && assembled.choices.every((c) => c.finish_reason)) {
           await hooks.cacheSet.promise(ctx, { response: assembled, storedAt: Date.now() });
+          stored = true;
         }
       }
+      if (kept && !stored) await hooks.cacheRelease.promise(ctx);
       await hooks.settle.promise(ctx, ctx.usage);
     } finally {
       if (complete) this.#done(ctx, 200);

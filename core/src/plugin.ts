@@ -197,8 +197,10 @@ export type ProviderAdapter<Options extends ProviderConfig = ProviderConfig> =
 
 /**
  * Rate limiting and budgets: `admit` before the call (throw a 429 to refuse,
- * reserve what the request may use), `settle` after it with the real usage
- * (undefined when the request failed) to replace the reservation.
+ * reserve what the request may use), `settle` after it with the provider's
+ * real usage to replace the reservation. `usage` is undefined when no
+ * provider usage was incurred: the request failed, or it was answered from
+ * the cache (`ctx.cache === 'hit'`).
  */
 export interface RateLimitHook {
   admit(ctx: RequestContext): void | Promise<void>;
@@ -219,6 +221,11 @@ export interface CacheEntry {
 export interface CacheHook {
   get(ctx: RequestContext): CacheEntry | undefined | Promise<CacheEntry | undefined>;
   set(ctx: RequestContext, entry: CacheEntry): void | Promise<void>;
+  /**
+   * The request ended without `set`: it failed, its stream was cut or the
+   * client left. Lets a cache release what `get` held (e.g. coalesced waiters).
+   */
+  release?(ctx: RequestContext): void | Promise<void>;
 }
 
 /**

@@ -17,6 +17,7 @@ import type { CacheEntry, FailoverHook, ObserveHooks, Plugin, RequestSummary } f
  * | cacheGet  | series, bail              | first plugin returning an entry answers the request              |
  * | route     | series, waterfall         | each `always` policy narrows/re-ranks the candidates             |
  * | cacheSet  | series, errors logged     | every cache plugin may store the answer                          |
+ * | cacheRelease | series, errors logged  | the request ended without cacheSet (failure, cut stream)        |
  * | settle    | series, errors logged     | every ratelimit plugin replaces its reservation by actual usage |
  * | failover  | one plugin                | drives the attempts (core fallback: first candidate, once)       |
  * | observe   | fire-and-forget           | observers run after the response path, errors logged             |
@@ -30,6 +31,7 @@ export interface StageTable {
   readonly cacheGet: AsyncSeriesBailHook<[RequestContext], CacheEntry | undefined>;
   readonly route: AsyncSeriesWaterfallHook<[Candidate[], RequestContext]>;
   readonly cacheSet: AsyncSeriesHook<[RequestContext, CacheEntry]>;
+  readonly cacheRelease: AsyncSeriesHook<[RequestContext]>;
   readonly settle: AsyncSeriesHook<[RequestContext, Usage | undefined]>;
 }
 
@@ -66,6 +68,7 @@ export function createStages(plugins: readonly Plugin[], logger: Logger): Stages
     cacheGet: new AsyncSeriesBailHook<[RequestContext], CacheEntry | undefined>(['ctx']),
     route: new AsyncSeriesWaterfallHook<[Candidate[], RequestContext]>(['candidates', 'ctx']),
     cacheSet: new AsyncSeriesHook<[RequestContext, CacheEntry]>(['ctx', 'entry']),
+    cacheRelease: new AsyncSeriesHook<[RequestContext]>(['ctx']),
     settle: new AsyncSeriesHook<[RequestContext, Usage | undefined]>(['ctx', 'usage']),
   });
   const served: Record<StageName | 'provider' | 'state', string[]> = {
@@ -94,6 +97,10 @@ export function createStages(plugins: readonly Plugin[], logger: Logger): Stages
       const cache = p.cache;
       hooks.cacheGet.tapPromise(name, (ctx) => guarded(name, 'cache', () => cache.get(ctx)));
       hooks.cacheSet.tapPromise(name, (ctx, entry) => logged(logger, name, 'cache.set', () => cache.set(ctx, entry)));
+      if (cache.release) {
+        const release = cache.release.bind(cache);
+        hooks.cacheRelease.tapPromise(name, (ctx) => logged(logger, name, 'cache.release', () => release(ctx)));
+      }
       served.cache.push(name);
     }
     if (p.route) {
