@@ -12,10 +12,23 @@ const chunk = (delta: object, finish: string | null) =>
 const stream = chunk({ role: 'assistant', content: '' }, null) + ['Hello ', 'from ', 'the ', 'bench.'].map((t) => chunk({ content: t }, null)).join('')
   + chunk({}, 'stop') + `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1767225600, model: 'bench-1', choices: [], usage: { prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 } })}\n\ndata: [DONE]\n\n`;
 
+// Anthropic's Messages API answer, for the translation row.
+const anthropic = JSON.stringify({
+  id: 'msg_bench', type: 'message', role: 'assistant', model: 'claude-bench',
+  content: [{ type: 'text', text: 'Hello from the bench upstream.' }],
+  stop_reason: 'end_turn', stop_sequence: null,
+  usage: { input_tokens: 12, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+});
+
 const server = createServer((req, res) => {
   const parts: Buffer[] = [];
   req.on('data', (c: Buffer) => parts.push(c));
   req.on('end', () => {
+    if (req.url?.endsWith('/messages')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(anthropic) });
+      res.end(anthropic);
+      return;
+    }
     const isStream = Buffer.concat(parts).includes('"stream":true');
     if (isStream) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
