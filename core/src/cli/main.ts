@@ -82,6 +82,28 @@ export function buildCli(): Command {
       console.log(`wrote ${file}\nnext: edit providers/models, then run: npx aisbf check && npx aisbf start`);
     });
 
+  const keys = program.command('keys').description('API key helpers (for the auth-keys plugin)');
+  keys.command('hash')
+    .description('print the hash to put in config (keys: [{ id, hash, … }]) for a key; the key itself is never stored')
+    .argument('[key]', 'the key; omit it to read one line from standard input (keeps it out of shell history)')
+    .action(async (key: string | undefined) => {
+      const plaintext = key ?? (await readStdinLine());
+      if (!plaintext) throw new ConfigError('keys hash: give a key as an argument or on standard input.');
+      const mod = await loadModule('auth-keys', 'plugin', process.cwd(), 'keys hash');
+      const hashKey = (mod.module as { hashKey?: (k: string) => string }).hashKey;
+      if (typeof hashKey !== 'function') throw new ConfigError(`keys hash: '${mod.from}' exports no hashKey(); update the auth-keys plugin.`);
+      console.log(hashKey(plaintext));
+    });
+  keys.command('generate')
+    .description('print a new random key and its hash (give the key to the client, put the hash in config)')
+    .action(async () => {
+      const mod = await loadModule('auth-keys', 'plugin', process.cwd(), 'keys generate');
+      const { generateKey, hashKey } = mod.module as { generateKey?: () => string; hashKey?: (k: string) => string };
+      if (typeof generateKey !== 'function' || typeof hashKey !== 'function') throw new ConfigError(`keys generate: '${mod.from}' exports no generateKey()/hashKey().`);
+      const key = generateKey();
+      console.log(`key:  ${key}\nhash: ${hashKey(key)}`);
+    });
+
   program.command('plugins')
     .description('list installed aisbf plugins and presets, and what each provides')
     .action(async () => {
@@ -103,6 +125,15 @@ export function buildCli(): Command {
     });
 
   return program;
+}
+
+async function readStdinLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split('\n')[0].trim();
 }
 
 /** Entry point of the `aisbf` bin. Config errors exit 1 with the message (key path included), no stack. */

@@ -47,6 +47,8 @@ function resolveFrom(dir: string, pkg: string): string | undefined {
 export interface LoadedModule {
   /** The default export (or the module itself when it has none). */
   value: unknown;
+  /** Every export (for helpers a package exports beside its factory). */
+  module: Record<string, unknown>;
   /** The package or file that was loaded. */
   from: string;
 }
@@ -62,7 +64,7 @@ export async function loadModule(name: string, kind: 'plugin' | 'preset', baseDi
     const file = resolvePath(baseDir, name);
     try {
       const mod = await jitiFor(baseDir).import<Record<string, unknown>>(file);
-      return { value: mod?.default ?? mod, from: file };
+      return { value: mod?.default ?? mod, module: mod ?? {}, from: file };
     } catch (err) {
       throw new ConfigError(`${keyPath}: cannot load ${kind} file ${file}: ${(err as Error).message}`, keyPath);
     }
@@ -74,7 +76,7 @@ export async function loadModule(name: string, kind: 'plugin' | 'preset', baseDi
       const url = resolveFrom(dir, pkg);
       if (!url) continue;
       const mod = (await import(url)) as Record<string, unknown>;
-      return { value: mod.default ?? mod, from: pkg };
+      return { value: mod.default ?? mod, module: mod, from: pkg };
     }
   }
   const installed = (await discoverInstalled(baseDir)).filter((p) => p.kind === kind).map((p) => p.name);
