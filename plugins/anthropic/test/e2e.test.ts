@@ -96,7 +96,7 @@ describe('anthropic end to end: the openai SDK → gateway → a loopback Anthro
     ]);
   });
 
-  async function apiError(p: Promise<unknown>): Promise<OpenAI.APIError> {
+  async function apiError(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
     const err = await p.then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof OpenAI.APIError, `expected an APIError, got ${String(err)}`);
     return err;

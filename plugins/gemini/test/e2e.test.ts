@@ -28,7 +28,7 @@ describe('gemini end to end: the openai SDK → gateway → a loopback Gemini AP
     await fake?.close();
   });
 
-  async function apiError(p: Promise<unknown>): Promise<OpenAI.APIError> {
+  async function apiError(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
     const err = await p.then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof OpenAI.APIError, `expected an APIError, got ${String(err)}`);
     return err;
