@@ -85,9 +85,9 @@ export function buildCli(): Command {
   const keys = program.command('keys').description('API key helpers (for the auth-keys plugin)');
   keys.command('hash')
     .description('print the hash to put in config (keys: [{ id, hash, … }]) for a key; the key itself is never stored')
-    .argument('[key]', 'the key; omit it to read one line from standard input (keeps it out of shell history)')
+    .argument('[key]', "the key; omit it (or give '-') to read one line from standard input, which keeps it out of shell history")
     .action(async (key: string | undefined) => {
-      const plaintext = key ?? (await readStdinLine());
+      const plaintext = key === undefined || key === '-' ? await readStdinLine() : key;
       if (!plaintext) throw new ConfigError('keys hash: give a key as an argument or on standard input.');
       const mod = await loadModule('auth-keys', 'plugin', process.cwd(), 'keys hash');
       const hashKey = (mod.module as { hashKey?: (k: string) => string }).hashKey;

@@ -57,7 +57,7 @@ export async function resolveConfig(raw: UserConfig, options: ResolveOptions): P
   const providers: Record<string, ProviderConfig> = {};
   for (const [id, entry] of Object.entries(providerEntries)) providers[id] = await resolveProvider(id, entry, plugins);
 
-  const stateConfig = input.state ?? {};
+  const stateConfig = Object.assign({}, ...presets.map((p) => interpolate(p.state ?? {}, env, `preset ${p.name}: state`)), input.state) as NonNullable<UserConfig['state']>;
   const backend = stateConfig.backend ?? 'memory';
   if (backend !== 'memory' && !plugins.list.some((p) => p.state?.backend === backend)) {
     await plugins.add(`state-${backend}`, 'state.backend', env);
@@ -72,7 +72,8 @@ export async function resolveConfig(raw: UserConfig, options: ResolveOptions): P
   const models: Record<string, ResolvedRoute> = {};
   for (const [name, route] of Object.entries(routeEntries)) models[name] = await resolveRoute(name, route, providers, plugins, env);
 
-  const routing = { policies: await resolvePolicies(input.routing?.policies ?? [], 'routing.policies', plugins, env) };
+  const routingEntries = input.routing?.policies ?? [...presets].reverse().find((p) => p.routing?.policies)?.routing?.policies ?? [];
+  const routing = { policies: await resolvePolicies(routingEntries, 'routing.policies', plugins, env) };
   const server = input.server ?? {};
   return {
     file: options.file,

@@ -39,6 +39,10 @@ export interface Preset {
   plugins?: PluginEntry[];
   providers?: Record<string, ProviderConfig>;
   models?: Record<string, ModelRouteConfig>;
+  /** Shared-state defaults (e.g. Redis for a cluster preset); the user's `state` keys win. */
+  state?: StateConfig;
+  /** Default routing policies; the user's `routing` wins. */
+  routing?: { policies?: PolicyEntry[] };
   /** Printed by `aisbf start` (e.g. how to add real providers). */
   notes?: string[];
 }
