@@ -10,3 +10,5 @@ export {
 export { startFakeOpenAI, type FakeOpenAIOptions } from './fake-openai.js';
 export { requireService, serviceUrl, type ServiceName } from './services.js';
 export { spawnGateway, type SpawnedGateway } from './spawn-gateway.js';
+export { startScriptedUpstream, type ScriptedAnswer, type ScriptedUpstream } from './scripted-upstream.js';
+export { goldenCases, feed, expectLike, type GoldenCase, type GoldenSuite } from './golden-runner.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startGateway, type LoopbackServer, type TestGateway } from 'aisbf/testing';
-import { collectStream } from './collect-stream.js';
+import { collect as collectStream } from '../../../test/support/sdk.js';
 import { startFakeAnthropic } from './fake-anthropic.js';
 
 interface SentBody {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startGateway, type LoopbackServer, type TestGateway } from 'aisbf/testing';
 // Shared with the other providers' end-to-end tests.
-import { collectStream } from '../../anthropic/test/collect-stream.js';
+import { collect as collectStream } from '../../../test/support/sdk.js';
 import { SIGNATURE, startFakeGemini } from './fake-gemini.js';
 
 const USAGE = {
