@@ -82,8 +82,7 @@ export class Pipeline {
       }
       if (ranked.length === 0) throw AISBF_ERR_NO_ROUTE(ctx.model, 'the route has no candidates.');
       ctx.candidates = ranked;
-      const explain = ctx.locals[EXPLAIN] as ExplainStep[] | undefined;
-      if (explain) ctx.setHeader('x-aisbf-explain', JSON.stringify(explain));
+      explainHeader(ctx);
 
       const attempt = (c: Candidate, signal?: AbortSignal) => this.#attempt(ctx, c, signal);
       const result = stages.failover
@@ -101,6 +100,7 @@ export class Pipeline {
       this.#done(ctx, 200);
       return { kind: 'json', body: ctx.kind === 'embeddings' ? encodeEmbeddings(body as EmbeddingsResponse, ctx.body as EmbeddingsRequest) : body };
     } catch (err) {
+      explainHeader(ctx); // a 503 from routing keeps its trace
       if (ctx.attempts.length > 0) ctx.setHeader('x-aisbf-attempts', String(ctx.attempts.length));
       if (stages.hasCache) await hooks.cacheRelease.promise(ctx);
       if (admitted) await hooks.settle.promise(ctx, undefined);
@@ -232,6 +232,13 @@ export class Pipeline {
     const summary: RequestSummary = { status, durationMs: performance.now() - ctx.startedAt, ttftMs: ctx.ttftMs, usage: ctx.usage };
     emit(this.#stages, this.#logger, 'response', ctx, summary);
   }
+}
+
+/** Sends the routing trace when the client asked for it; header values must be visible ASCII, so the JSON is escaped. */
+function explainHeader(ctx: RequestContext): void {
+  const steps = ctx.locals[EXPLAIN] as ExplainStep[] | undefined;
+  if (!steps) return;
+  ctx.setHeader('x-aisbf-explain', JSON.stringify(steps).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 function isStream(v: AttemptValue): v is ChatStream {

@@ -149,8 +149,9 @@ describe('pipeline order', () => {
     const inv = await post(gw, {}, 'inv');
     assert.equal(inv.status, 500);
     assert.match((inv.body.error as { message: string }).message, /route-inventor.*returned a candidate it was not given \(p\/made-up\)/);
-    const empty = await post(gw, {}, 'empty');
+    const empty = await post(gw, { 'x-aisbf-explain': '1' }, 'empty');
     assert.equal(empty.status, 503);
+    assert.deepEqual(JSON.parse(empty.headers.get('x-aisbf-explain')!), [{ policy: 'route-none', in: ['p/x', 'p/y'], out: [] }], 'a refused route keeps its trace');
     assert.match((empty.body.error as { message: string }).message, /policy 'route-none' removed every candidate \(p\/x, p\/y\)/);
   });
 

@@ -1,6 +1,7 @@
 import { calcPrice } from '@pydantic/genai-prices';
-import type { ProviderConfig, Usage } from 'aisbf';
-import type { ModelFacts, ModelOverride } from './model-facts.js';
+import type { ProviderConfig, ProviderModelInfo, Usage } from 'aisbf';
+import { entryToOverride, type ModelFacts, type ModelOverride } from './model-facts.js';
+import { defaultQuality } from './quality.js';
 
 /** Our adapter types → the price catalogue's provider ids. Self-hosted types have no list price. */
 const PRICE_PROVIDER: Record<string, string | undefined> = {
@@ -8,13 +9,21 @@ const PRICE_PROVIDER: Record<string, string | undefined> = {
 };
 
 const EMBEDDING = /embed/i;
+/** Facts kept before the memo starts over. */
+const MAX_KEPT = 10_000;
 const VISION = /gpt-4o|gpt-4\.1|gpt-5|o[134]|claude-(3|sonnet|opus|haiku)|gemini|vision|llava|pixtral|command-a-vision/i;
 
 /**
  * Model facts for the configured providers: list prices and context windows
  * from `@pydantic/genai-prices`, capabilities guessed from the model name,
- * and config overrides (keyed `provider/model`, or `model` for every
- * provider) on top. Facts are computed once per model and kept.
+ * rough quality scores for well-known families, then config on top, weakest
+ * first: catalog overrides keyed `model`, the provider's `models` entries
+ * (`providers.<id>.models: [{ id, price, quality, … }]`), catalog overrides
+ * keyed `provider/model`. Facts are computed once per model and kept.
+ *
+ * @example
+ * const c = new Catalog({ gpt: { type: 'openai' } });
+ * c.facts('gpt', 'gpt-4o-mini').inputPerMTok // → 0.15
  */
 export class Catalog {
   readonly #overrides: Record<string, ModelOverride>;
@@ -31,6 +40,8 @@ export class Catalog {
     let f = this.#facts.get(key);
     if (!f) {
       f = this.#build(provider, model);
+      // Clients choose model names in direct `provider/model` requests: bound what they can make us keep.
+      if (this.#facts.size >= MAX_KEPT) this.#facts.clear();
       this.#facts.set(key, f);
     }
     return f;
@@ -53,8 +64,12 @@ export class Catalog {
   #build(provider: string, model: string): ModelFacts {
     const type = this.#providers[provider]?.type;
     const listed = listPrice(type, model);
-    const o: ModelOverride = { ...this.#overrides[model], ...this.#overrides[`${provider}/${model}`] };
-    const embeddings = EMBEDDING.test(model);
+    const entry = providerEntry(this.#providers[provider], model);
+    const layers: ModelOverride[] = [this.#overrides[model] ?? {}, entry ? entryToOverride(entry) : {}, this.#overrides[`${provider}/${model}`] ?? {}];
+    const o: ModelOverride = Object.assign({}, ...layers);
+    // Capabilities merge key by key across layers: one layer may only say `vision: false`.
+    const declared: ModelFacts['declaredCapabilities'] = Object.assign({}, ...layers.map((l) => l.capabilities ?? {}));
+    const embeddings = declared.embeddings ?? EMBEDDING.test(model);
     return {
       provider,
       model,
@@ -68,12 +83,21 @@ export class Catalog {
         vision: !embeddings && VISION.test(model),
         json: !embeddings,
         embeddings,
-        ...o.capabilities,
+        ...declared,
       },
-      quality: o.quality ?? null,
+      declaredCapabilities: declared,
+      quality: o.quality !== undefined ? o.quality : defaultQuality(model),
       tags: o.tags ?? [],
     };
   }
+}
+
+/** The object entry describing `model` in a provider's `models` list, if any (plain strings carry no facts). */
+function providerEntry(config: ProviderConfig | undefined, model: string): ProviderModelInfo | undefined {
+  const list = config?.models;
+  if (!Array.isArray(list)) return undefined;
+  for (const e of list) if (typeof e === 'object' && e !== null && e.id === model) return e;
+  return undefined;
 }
 
 interface ListPrice {

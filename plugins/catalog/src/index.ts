@@ -3,8 +3,12 @@ import { Catalog } from './catalog.js';
 import type { ModelOverride } from './model-facts.js';
 
 export { Catalog } from './catalog.js';
-export type { ModelFacts, ModelOverride } from './model-facts.js';
+export { CAPABILITIES, type Capability, type ModelFacts, type ModelOverride } from './model-facts.js';
+export { defaultQuality } from './quality.js';
 export { estimateInputTokens, textTokens } from './tokens.js';
+export { requestFacts, type RequestFacts } from './request-facts.js';
+export { candidateTags, matchesSelector } from './selectors.js';
+export { settle, routeTrace, candidateId, EXPLAIN_NOTES_HEADER, type Decision, type PolicyStep } from './route-trace.js';
 
 export interface CatalogOptions {
   /**
@@ -59,7 +63,8 @@ const override = {
 
 /**
  * Model prices, context windows, capabilities and quality scores for the
- * other plugins, with config overrides.
+ * other plugins, with config overrides. Loading it is optional: without it
+ * `catalogFor` still reads the bundled catalogue and `providers.<id>.models`.
  *
  * @example plugins: [['catalog', { models: { 'local/llama3.1': { inputPerMTok: 0, outputPerMTok: 0, quality: 0.5, tags: ['cheap'] } } }]]
  */

@@ -31,3 +31,22 @@ describe('startup preset', () => {
     assert.ok(!('mock' in config.providers));
   });
 });
+
+describe('startup preset: providers from the environment', () => {
+  it('enables each provider whose keys are all set, in a fixed order, with a cache', async () => {
+    const env = { ANTHROPIC_API_KEY: 'a', COHERE_API_KEY: 'c', AZURE_OPENAI_API_KEY: 'z' /* endpoint missing: Azure stays off */ };
+    const preset = startup({ env });
+    assert.deepEqual(Object.keys(preset.providers!), ['anthropic', 'cohere']);
+    assert.deepEqual(preset.models!.default.candidates, ['anthropic/claude-haiku-4-5', 'cohere/command-a-03-2025']);
+    assert.deepEqual(preset.models!.embed.candidates, ['cohere/embed-v4.0']);
+    const names = (preset.plugins as Array<{ name: string }>).map((p) => p.name);
+    assert.deepEqual(names, ['anthropic', 'cohere', 'route-capabilities', 'cache']);
+    const config = await resolveConfig({ presets: [preset] }, { baseDir: process.cwd(), env });
+    assert.equal(config.providers.anthropic.apiKey, 'a');
+  });
+
+  it('leaves the cache out on request', () => {
+    const names = (startup({ env: {}, cache: false }).plugins as Array<{ name: string }>).map((p) => p.name);
+    assert.deepEqual(names, ['mock', 'route-capabilities']);
+  });
+});
