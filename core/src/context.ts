@@ -87,6 +87,12 @@ export interface RequestContext {
   cache?: 'hit' | 'miss' | 'bypass';
   /** Time to first token in ms (streams) once known. */
   ttftMs?: number;
+  /**
+   * What a stream handed to the client so far: chunks and characters of text
+   * (content and tool-call arguments). Lets observers estimate the output of a
+   * stream the client cancelled before the provider reported usage.
+   */
+  delivered?: { chunks: number; chars: number };
   /** Per-request scratch space for plugins; use your plugin name as the key. */
   readonly locals: Record<string, unknown>;
   /** Adds a response header (before the response starts). */

@@ -168,6 +168,16 @@ export const AISBF_ERR_UPSTREAM_PROTOCOL = (provider: string, detail: string) =>
     name: 'AISBF_ERR_UPSTREAM_PROTOCOL', status: 502, type: 'server_error', code: 'bad_upstream_response', retryable: true, provider,
   });
 
+/**
+ * A provider refused the gateway's own credentials (401/403). Passing that
+ * status on would tell the client its key is wrong; it is the operator's
+ * provider config that is.
+ */
+export const AISBF_ERR_UPSTREAM_AUTH = (provider: string, cause: GatewayError) =>
+  new GatewayError(`Provider '${provider}' refused the gateway's credentials (HTTP ${cause.status}: ${cause.message}). Check the key of providers.${provider} in the config.`, {
+    name: 'AISBF_ERR_UPSTREAM_AUTH', status: 502, type: 'server_error', code: 'upstream_auth_failed', provider, cause,
+  });
+
 export const AISBF_ERR_CLIENT_CLOSED = define('AISBF_ERR_CLIENT_CLOSED', 499, 'invalid_request_error', 'client_closed_request',
   () => 'The client closed the connection before the answer was complete.');
 

@@ -23,7 +23,7 @@ export { MemoryState } from './state/memory-state.js';
 export { SseParser, type SseMessage } from './upstream/sse-parser.js';
 export { NdjsonParser } from './upstream/ndjson-parser.js';
 export { assembleChunks, responseToChunks, isFirstToken, floatsToBase64 } from './stream/chunks.js';
-export { createLogger, type Logger } from './logger.js';
+export { createLogger, REDACT_PATHS, type Logger } from './logger.js';
 export { readJsonBody } from './http/read-body.js';
 export { packageNames } from './plugins/plugin-names.js';
 export { discoverInstalled, type InstalledPlugin } from './plugins/discover.js';

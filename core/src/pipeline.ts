@@ -8,7 +8,7 @@ import {
   isGatewayError, type GatewayError,
 } from './errors.js';
 import type { Logger } from './logger.js';
-import type { AttemptResult, AttemptValue, CacheEntry, ChatStream, RequestSummary } from './plugin.js';
+import type { AttemptLimits, AttemptResult, AttemptValue, CacheEntry, ChatStream, RequestSummary } from './plugin.js';
 import { applyPolicy, emit, EXPLAIN, type ExplainStep, type Stages } from './stages.js';
 import { assembleChunks, floatsToBase64, responseToChunks } from './stream/chunks.js';
 import type { ProviderRuntime } from './upstream/provider-runtime.js';
@@ -84,7 +84,7 @@ export class Pipeline {
       ctx.candidates = ranked;
       explainHeader(ctx);
 
-      const attempt = (c: Candidate, signal?: AbortSignal) => this.#attempt(ctx, c, signal);
+      const attempt = (c: Candidate, signal?: AbortSignal, limits?: AttemptLimits) => this.#attempt(ctx, c, signal, limits);
       const result = stages.failover
         ? await stages.failover.hook.run(ranked, attempt, ctx)
         : await attempt(ranked[0]);
@@ -97,7 +97,7 @@ export class Pipeline {
       if (stages.hasCache) await hooks.cacheSet.promise(ctx, { response: body, storedAt: Date.now() });
       admitted = false;
       await hooks.settle.promise(ctx, ctx.usage);
-      this.#done(ctx, 200);
+      this.#done(ctx, 200, body);
       return { kind: 'json', body: ctx.kind === 'embeddings' ? encodeEmbeddings(body as EmbeddingsResponse, ctx.body as EmbeddingsRequest) : body };
     } catch (err) {
       explainHeader(ctx); // a 503 from routing keeps its trace
@@ -110,7 +110,9 @@ export class Pipeline {
 
   /** Reports a failed request to observers (the HTTP layer calls this once it has the final status). */
   failed(ctx: RequestContext, error: GatewayError, cancelled = false): void {
-    const summary: RequestSummary = { status: error.status, durationMs: performance.now() - ctx.startedAt, error, cancelled };
+    const summary: RequestSummary = {
+      status: error.status, durationMs: performance.now() - ctx.startedAt, error, cancelled: cancelled || error.status === 499, ttftMs: ctx.ttftMs, usage: ctx.usage,
+    };
     emit(this.#stages, this.#logger, 'error', ctx, summary);
   }
 
@@ -129,28 +131,34 @@ export class Pipeline {
   }
 
   /** One try on one candidate: the translate stage, timed and recorded. */
-  async #attempt(ctx: RequestContext, candidate: Candidate, signal?: AbortSignal): Promise<AttemptResult> {
+  async #attempt(ctx: RequestContext, candidate: Candidate, signal?: AbortSignal, limits?: AttemptLimits): Promise<AttemptResult> {
     const runtime = this.#providers.get(candidate.provider);
     const startedAt = performance.now();
     const record: AttemptRecord = { provider: candidate.provider, model: candidate.model, outcome: 'ok', latencyMs: 0, startedAt };
     ctx.attempts.push(record);
     try {
       if (!runtime) throw AISBF_ERR_NO_ROUTE(ctx.model, `provider '${candidate.provider}' is not configured.`);
-      const sig = signal ?? ctx.signal;
-      const dropped = (params: string[]) => ctx.setHeader('x-aisbf-dropped-params', params.join(', '));
+      const call = {
+        signal: signal ?? ctx.signal,
+        stream: ctx.stream,
+        limits,
+        onDropped: (params: string[]) => ctx.setHeader('x-aisbf-dropped-params', params.join(', ')),
+      };
       const value: AttemptValue = ctx.kind === 'chat'
-        ? await runtime.chat(ctx.body as ChatRequest, candidate.model, ctx.stream, sig, dropped)
-        : await runtime.embeddings(ctx.body as EmbeddingsRequest, candidate.model, sig, dropped);
+        ? await runtime.chat(ctx.body as ChatRequest, candidate.model, call)
+        : await runtime.embeddings(ctx.body as EmbeddingsRequest, candidate.model, call);
       if (ctx.stream && !isStream(value)) throw AISBF_ERR_UPSTREAM_PROTOCOL(candidate.provider, 'asked for a stream, got JSON');
       record.latencyMs = performance.now() - startedAt;
       return { candidate, value };
     } catch (err) {
       record.latencyMs = performance.now() - startedAt;
-      const aborted = (signal ?? ctx.signal).aborted;
-      record.outcome = aborted ? 'aborted' : 'error';
-      if (isGatewayError(err)) {
-        record.error = err;
-        record.status = err.status;
+      const sig = signal ?? ctx.signal;
+      // An abort whose reason is a gateway error (a strategy's timeout) is that error, not a cancel.
+      const failure = sig.aborted && isGatewayError(sig.reason) && sig.reason.status !== 499 ? sig.reason : err;
+      record.outcome = sig.aborted && failure === err ? 'aborted' : 'error';
+      if (isGatewayError(failure)) {
+        record.error = failure;
+        record.status = failure.status;
       }
       throw err;
     } finally {
@@ -178,6 +186,8 @@ export class Pipeline {
     let complete = false;
     let failure: unknown;
     let first = true;
+    const delivered = { chunks: 0, chars: 0 };
+    ctx.delivered = delivered;
     try {
       for await (const chunk of stream) {
         if (first) {
@@ -185,6 +195,11 @@ export class Pipeline {
           ctx.ttftMs = performance.now() - ctx.startedAt;
         }
         keep?.push(chunk);
+        delivered.chunks++;
+        for (const c of chunk.choices) {
+          if (typeof c.delta.content === 'string') delivered.chars += c.delta.content.length;
+          for (const t of c.delta.tool_calls ?? []) delivered.chars += t.function?.arguments?.length ?? 0;
+        }
         if (chunk.usage) {
           ctx.usage = chunk.usage;
           if (!wantUsage) {
@@ -220,7 +235,7 @@ export class Pipeline {
       await hooks.settle.promise(ctx, ctx.usage);
     } finally {
       if (complete) this.#done(ctx, 200);
-      else if (isGatewayError(failure)) this.failed(ctx, failure, false);
+      else if (isGatewayError(failure)) this.failed(ctx, failure, ctx.signal.aborted);
       else {
         const summary: RequestSummary = { status: 499, durationMs: performance.now() - ctx.startedAt, usage: ctx.usage, ttftMs: ctx.ttftMs, cancelled: true };
         emit(this.#stages, this.#logger, 'error', ctx, summary);
@@ -228,8 +243,8 @@ export class Pipeline {
     }
   }
 
-  #done(ctx: RequestContext, status: number): void {
-    const summary: RequestSummary = { status, durationMs: performance.now() - ctx.startedAt, ttftMs: ctx.ttftMs, usage: ctx.usage };
+  #done(ctx: RequestContext, status: number, response?: ChatResponse | EmbeddingsResponse): void {
+    const summary: RequestSummary = { status, durationMs: performance.now() - ctx.startedAt, ttftMs: ctx.ttftMs, usage: ctx.usage, response };
     emit(this.#stages, this.#logger, 'response', ctx, summary);
   }
 }

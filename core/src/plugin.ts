@@ -257,11 +257,24 @@ export interface AttemptResult {
 }
 
 /**
+ * Limits a failover strategy may put on one attempt's HTTP call.
+ *
+ * @example attempt(candidate, signal, { connectTimeoutMs: 3000, firstByteTimeoutMs: 20000 })
+ */
+export interface AttemptLimits {
+  /** Connect timeout for providers whose entry sets no `connectTimeoutMs`. */
+  connectTimeoutMs?: number;
+  /** The upstream's response headers must arrive within this time (JSON and streams). */
+  firstByteTimeoutMs?: number;
+}
+
+/**
  * Makes one attempt on a candidate. Resolves when the full answer (JSON) or the
  * first token (stream) has arrived; rejects with a `GatewayError` whose
- * `retryable` says whether another try may help. Aborting `signal` cancels it.
+ * `retryable` says whether another try may help. Aborting `signal` cancels it
+ * (abort with a GatewayError as the reason to have observers see that error).
  */
-export type AttemptFn = (candidate: Candidate, signal?: AbortSignal) => Promise<AttemptResult>;
+export type AttemptFn = (candidate: Candidate, signal?: AbortSignal, limits?: AttemptLimits) => Promise<AttemptResult>;
 
 /**
  * An attempt strategy: drives attempts over the ranked candidates. Without a
@@ -274,6 +287,8 @@ export interface FailoverHook {
 /** What observers get when a request ends. */
 export interface RequestSummary {
   status: number;
+  /** The JSON answer (not for streams; a stream's text is not kept). */
+  response?: ChatResponse | EmbeddingsResponse;
   durationMs: number;
   ttftMs?: number;
   usage?: Usage;

@@ -72,8 +72,16 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   app.use(router.allowedMethods());
 
   async function handle(koa: Context, kind: RequestKind): Promise<void> {
-    const raw = await readJsonBody(koa.req, bodyLimit);
-    const body = kind === 'chat' ? validateChat(raw) : validateEmbeddings(raw);
+    let raw: unknown;
+    let body: ChatRequest | EmbeddingsRequest;
+    try {
+      raw = await readJsonBody(koa.req, bodyLimit);
+      body = kind === 'chat' ? validateChat(raw) : validateEmbeddings(raw);
+    } catch (err) {
+      // Refused before the pipeline: observers still see it (access log, metrics, ledger).
+      if (isGatewayError(err)) pipeline.failed(rejectedContext(koa, kind, raw), err);
+      throw err;
+    }
     const controller = new AbortController();
     const res = koa.res;
     res.once('close', () => {
@@ -110,6 +118,25 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   }
 
   return app;
+}
+
+/** A context for a request refused before the pipeline ran (bad JSON, schema, size): enough for observers. */
+function rejectedContext(koa: Context, kind: RequestKind, raw: unknown): RequestContext {
+  const model = typeof (raw as { model?: unknown })?.model === 'string' ? (raw as { model: string }).model : '';
+  return {
+    id: koa.state.requestId as string,
+    kind,
+    body: (typeof raw === 'object' && raw !== null ? raw : { model, messages: [] }) as ChatRequest,
+    stream: false,
+    headers: koa.headers,
+    signal: AbortSignal.abort(),
+    startedAt: performance.now(),
+    model,
+    candidates: [],
+    attempts: [],
+    locals: {},
+    setHeader: (name, value) => koa.set(name, value),
+  };
 }
 
 /**

@@ -2,9 +2,18 @@ import { StringDecoder } from 'node:string_decoder';
 import type {
   ChatChunk, ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse,
 } from '../canonical.js';
-import { AISBF_ERR_UNSUPPORTED, AISBF_ERR_UPSTREAM_PROTOCOL, isGatewayError, type GatewayError } from '../errors.js';
+import { AISBF_ERR_UNSUPPORTED, AISBF_ERR_UPSTREAM_PROTOCOL, AISBF_ERR_UPSTREAM_TIMEOUT, isGatewayError, type GatewayError } from '../errors.js';
+/** How one call is made: streamed or not, cancelled by `signal`, with a failover strategy's limits. */
+export interface CallOptions {
+  signal: AbortSignal;
+  stream?: boolean;
+  /** Told which parameters the adapter dropped. */
+  onDropped?: (params: string[]) => void;
+  limits?: AttemptLimits;
+}
+
 import type {
-  ChatStream, DirectProviderAdapter, HttpProviderAdapter, ProviderAdapter, ProviderConfig, ProviderTarget,
+  AttemptLimits, ChatStream, DirectProviderAdapter, HttpProviderAdapter, ProviderAdapter, ProviderConfig, ProviderTarget,
   StreamTranslator, UpstreamRequest,
 } from '../plugin.js';
 import { isFirstToken, responseToChunks } from '../stream/chunks.js';
@@ -43,19 +52,20 @@ export class ProviderRuntime {
   }
 
   /** A JSON answer, or a stream whose first token is in hand. */
-  async chat(req: ChatRequest, model: string, stream: boolean, signal: AbortSignal, onDropped?: (params: string[]) => void): Promise<ChatResponse | ChatStream> {
+  async chat(req: ChatRequest, model: string, call: CallOptions): Promise<ChatResponse | ChatStream> {
+    const { stream, signal } = call;
     const target = this.target(model);
-    if ('invoke' in this.adapter) return this.#direct(this.adapter, req, target, stream, signal);
+    if ('invoke' in this.adapter) return this.#direct(this.adapter, req, target, stream === true, signal);
     const adapter = this.adapter;
     const up = adapter.chat.request(req, target);
-    if (up.dropped?.length) onDropped?.(up.dropped);
+    if (up.dropped?.length) call.onDropped?.(up.dropped);
     if (!stream) {
-      const answer = await this.#call(adapter, up, target, signal);
+      const answer = await this.#call(adapter, up, target, signal, call.limits);
       return adapter.chat.response(await this.#json(answer), target, req);
     }
     const local = linkedController(signal);
     try {
-      const answer = await this.#call(adapter, up, target, local.signal);
+      const answer = await this.#call(adapter, up, target, local.signal, call.limits);
       const translator = adapter.chat.stream(target, req);
       return await startStream(this.#events(answer, up.framing ?? 'sse', translator, local.signal), local);
     } catch (err) {
@@ -64,7 +74,8 @@ export class ProviderRuntime {
     }
   }
 
-  async embeddings(req: EmbeddingsRequest, model: string, signal: AbortSignal, onDropped?: (params: string[]) => void): Promise<EmbeddingsResponse> {
+  async embeddings(req: EmbeddingsRequest, model: string, call: CallOptions): Promise<EmbeddingsResponse> {
+    const { signal } = call;
     const target = this.target(model);
     if ('invoke' in this.adapter) {
       if (!this.adapter.invoke.embeddings) throw this.#noEmbeddings();
@@ -73,8 +84,8 @@ export class ProviderRuntime {
     const translator = this.adapter.embeddings;
     if (!translator) throw this.#noEmbeddings();
     const up = translator.request(req, target);
-    if (up.dropped?.length) onDropped?.(up.dropped);
-    const answer = await this.#call(this.adapter, up, target, signal);
+    if (up.dropped?.length) call.onDropped?.(up.dropped);
+    const answer = await this.#call(this.adapter, up, target, signal, call.limits);
     return translator.response(await this.#json(answer), target, req);
   }
 
@@ -99,19 +110,32 @@ export class ProviderRuntime {
     }
   }
 
-  async #call(adapter: HttpProviderAdapter, up: UpstreamRequest, target: ProviderTarget, signal: AbortSignal): Promise<HttpAnswer> {
+  async #call(adapter: HttpProviderAdapter, up: UpstreamRequest, target: ProviderTarget, signal: AbortSignal, limits?: AttemptLimits): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...this.config.headers, ...up.headers };
     if (up.body !== undefined) headers['content-type'] = 'application/json';
-    const answer = await this.#client.send({
-      url: new URL(this.#base + up.path),
-      method: up.method ?? 'POST',
-      headers,
-      body: up.body === undefined ? undefined : JSON.stringify(up.body),
-      timeoutMs: this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      connectTimeoutMs: this.config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      signal,
-      provider: this.id,
-    });
+    // A strategy's first-byte limit needs a precise timer: undici rounds header timeouts to about a second.
+    const firstByte = limits?.firstByteTimeoutMs;
+    let guard: AbortController | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    if (firstByte !== undefined) {
+      guard = linkedController(signal);
+      timer = setTimeout(() => guard!.abort(AISBF_ERR_UPSTREAM_TIMEOUT(this.id, `no response within ${firstByte} ms`)), firstByte);
+    }
+    let answer: HttpAnswer;
+    try {
+      answer = await this.#client.send({
+        url: new URL(this.#base + up.path),
+        method: up.method ?? 'POST',
+        headers,
+        body: up.body === undefined ? undefined : JSON.stringify(up.body),
+        timeoutMs: this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        connectTimeoutMs: this.config.connectTimeoutMs ?? limits?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        signal: guard?.signal ?? signal,
+        provider: this.id,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
     if (answer.status < 400) return answer;
     const text = await readLimited(answer, MAX_ERROR_BODY).catch(() => '');
     let body: unknown = text;

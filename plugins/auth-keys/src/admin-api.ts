@@ -17,10 +17,14 @@ function notFound(id: string): GatewayError {
 /**
  * The admin API on the gateway's router:
  * `POST /admin/keys` (the secret is in this answer only), `GET /admin/keys`,
- * `GET|PATCH|DELETE /admin/keys/:id`. Every call needs the admin key as
+ * `GET|PATCH|DELETE /admin/keys/:id`, and returns the admin check so other
+ * plugins' admin endpoints (e.g. `/admin/usage`) guard alike. Every call needs the admin key as
  * `Authorization: Bearer`; an ordinary API key gets 403, anything else 401.
  */
-export function registerAdminApi(router: Router, adminKey: string, directory: KeyDirectory, logger: Logger): void {
+/** Throws 401 (no or wrong key) or 403 (an ordinary API key) unless the request carries the admin key. */
+export type AdminGuard = (headers: Readonly<Record<string, string | string[] | undefined>>) => Promise<void>;
+
+export function registerAdminApi(router: Router, adminKey: string, directory: KeyDirectory, logger: Logger): AdminGuard {
   const store = directory.store!;
 
   async function requireAdmin(headers: Readonly<Record<string, string | string[] | undefined>>): Promise<void> {
@@ -95,4 +99,5 @@ export function registerAdminApi(router: Router, adminKey: string, directory: Ke
     logger.info({ keyId: current.id }, 'API key revoked');
     ctx.status = 204;
   }));
+  return requireAdmin;
 }

@@ -1,7 +1,7 @@
 import {
   AISBF_ERR_FORBIDDEN, AISBF_ERR_UNAUTHORIZED, GatewayError, definePlugin, type Plugin, type Principal, type RequestContext,
 } from 'aisbf';
-import { registerAdminApi } from './admin-api.js';
+import { registerAdminApi, type AdminGuard } from './admin-api.js';
 import { KeyDirectory } from './key-directory.js';
 import { hashKey, isKeyHash, readCredential, sameSecret } from './key-material.js';
 import { allowsModel, type KeyRecord } from './key-record.js';
@@ -53,9 +53,23 @@ function fromConfig(k: ConfigKey): KeyRecord {
  * @example
  * plugins: [['auth-keys', { adminKey: '${AISBF_ADMIN_KEY}', store: { url: '${DATABASE_URL}' } }]]
  */
-export default function authKeys(options: AuthKeysOptions = {}): Plugin {
+/**
+ * The auth-keys plugin object: a `Plugin` with `requireAdmin`, so other
+ * plugins' admin endpoints accept exactly the credentials `/admin/keys` does.
+ *
+ * @example
+ * const auth = api.config.plugins.find((p) => p.name === 'auth-keys') as AuthKeysPlugin | undefined;
+ * router.get('/admin/usage', async (ctx) => { await auth?.requireAdmin(ctx.headers); … });
+ */
+export interface AuthKeysPlugin extends Plugin {
+  /** Throws 401 (no or wrong key) or 403 (an ordinary API key); resolves for the admin key. */
+  requireAdmin: AdminGuard;
+}
+
+export default function authKeys(options: AuthKeysOptions = {}): AuthKeysPlugin {
   let directory: KeyDirectory | undefined;
   let store: KeyStore | undefined;
+  let adminGuard: AdminGuard | undefined;
 
   async function auth(ctx: RequestContext): Promise<KeyPrincipal | undefined> {
     const cred = readCredential(ctx.headers);
@@ -85,8 +99,11 @@ export default function authKeys(options: AuthKeysOptions = {}): Plugin {
     };
   }
 
-  return definePlugin({
+  return definePlugin<AuthKeysPlugin>({
     name: 'auth-keys',
+    requireAdmin: (headers) => (adminGuard
+      ? adminGuard(headers)
+      : Promise.reject(AISBF_ERR_UNAUTHORIZED('The admin API is off: set adminKey (and store) on auth-keys to turn it on.'))),
     options: optionsSchema,
     async setup(api) {
       const configKeys = (options.keys ?? []).map(fromConfig);
@@ -117,7 +134,7 @@ export default function authKeys(options: AuthKeysOptions = {}): Plugin {
         }
       }
       directory = new KeyDirectory(configKeys, store, options.cacheTtlMs ?? 500);
-      if (options.adminKey) registerAdminApi(api.router, options.adminKey, directory, api.logger);
+      if (options.adminKey) adminGuard = registerAdminApi(api.router, options.adminKey, directory, api.logger);
       if (configKeys.length === 0 && !store) api.logger.warn('auth-keys: no keys are configured and no store is set; every request will be refused');
     },
     async close() {

@@ -7,6 +7,7 @@ export { CAPABILITIES, type Capability, type ModelFacts, type ModelOverride } fr
 export { defaultQuality } from './quality.js';
 export { estimateInputTokens, textTokens } from './tokens.js';
 export { requestFacts, type RequestFacts } from './request-facts.js';
+export { causeOf, requestOutcome, type RequestCause, type RequestOutcome } from './request-outcome.js';
 export { candidateTags, matchesSelector } from './selectors.js';
 export { settle, routeTrace, candidateId, EXPLAIN_NOTES_HEADER, type Decision, type PolicyStep } from './route-trace.js';
 

@@ -1,0 +1,134 @@
+import { catalogFor, type Catalog } from '@aisbf/plugin-catalog';
+import { definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
+import { adminCheck } from './admin-guard.js';
+import { ledgerRow, type LedgerRow } from './ledger-row.js';
+import { PgUsageStore } from './pg-store.js';
+import { StateUsageStore } from './state-store.js';
+import { grandTotal, parseUsageQuery, toCsv } from './usage-query.js';
+import type { UsageStore } from './usage-store.js';
+import { WriteQueue, type QueueStats } from './write-queue.js';
+
+export type { LedgerRow } from './ledger-row.js';
+export type { QueueStats } from './write-queue.js';
+export type { GroupBy, UsageTotals } from './usage-query.js';
+
+/**
+ * Options of `usage-ledger`.
+ *
+ * @example plugins: [['usage-ledger', { databaseUrl: '${DATABASE_URL}' }]]
+ */
+export interface UsageLedgerOptions {
+  /** PostgreSQL URL. Without it, daily totals go to the gateway's shared state (use Redis to keep them). */
+  databaseUrl?: string;
+  /** Table for the rows; created with its indexes at start. Default `aisbf_usage`. */
+  table?: string;
+  /** Most rows waiting to be written; beyond it rows are dropped and counted, never awaited. Default 10000. */
+  queueSize?: number;
+  /** Rows per INSERT. Default 500. */
+  batchSize?: number;
+  /** Longest a row waits for its batch, in ms. Default 1000. */
+  flushIntervalMs?: number;
+  /** PostgreSQL connections. Default 4. */
+  poolSize?: number;
+  /** Days the shared-state counters are kept (without a database). Default 400. */
+  retentionDays?: number;
+  /** The key for `/admin/usage`; default the `auth-keys` admin key, else `AISBF_ADMIN_KEY`. */
+  adminKey?: string;
+}
+
+/** The plugin object, with its queue counters for metrics and tests. */
+export interface UsageLedgerPlugin extends Plugin {
+  /** Rows queued, written and dropped since start. */
+  stats(): QueueStats;
+  /** Writes what is queued now (tests; shutdown does it by itself). */
+  flush(): Promise<void>;
+}
+
+/**
+ * A durable record of every request — who, which model and provider, status,
+ * tokens, cost, cache savings — in PostgreSQL (or shared state), and
+ * `GET /admin/usage` with totals grouped by team, key, model, provider or day,
+ * as JSON or CSV.
+ *
+ * @example plugins: [['usage-ledger', { databaseUrl: 'postgres://ledger@db/aisbf' }]]
+ */
+export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedgerPlugin {
+  let store: UsageStore | undefined;
+  let queue: WriteQueue<LedgerRow> | undefined;
+  let catalog: Catalog;
+  let config: ResolvedConfig;
+
+  function record(ctx: RequestContext, summary: RequestSummary): void {
+    queue?.push(ledgerRow(ctx, summary, catalog, config));
+  }
+
+  return definePlugin<UsageLedgerPlugin>({
+    name: 'usage-ledger',
+    options: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
+        table: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
+        queueSize: { type: 'integer', minimum: 1 },
+        batchSize: { type: 'integer', minimum: 1, maximum: 2000 },
+        flushIntervalMs: { type: 'integer', minimum: 1 },
+        poolSize: { type: 'integer', minimum: 1 },
+        retentionDays: { type: 'integer', minimum: 1 },
+        adminKey: { type: 'string', minLength: 16 },
+      },
+    },
+    stats: () => queue?.stats() ?? { queued: 0, written: 0, dropped: 0, failedBatches: 0 },
+    flush: async () => queue?.flush(),
+    async setup(api) {
+      config = api.config;
+      catalog = catalogFor(api.config);
+      if (options.databaseUrl) {
+        store = new PgUsageStore(options.databaseUrl, options.table ?? 'aisbf_usage', options.poolSize);
+      } else {
+        store = new StateUsageStore(api.state, options.retentionDays ?? 400);
+        if (api.state.volatile) {
+          api.logger.warn('usage-ledger has no databaseUrl and the shared state is in process memory: usage records are lost on restart. Set databaseUrl, or state.backend: redis.');
+        }
+      }
+      await store.init();
+      const log = api.logger;
+      const sink = store;
+      queue = new WriteQueue<LedgerRow>((rows) => sink.insert(rows), {
+        capacity: options.queueSize ?? 10_000,
+        batchSize: options.batchSize ?? 500,
+        flushIntervalMs: options.flushIntervalMs ?? 1000,
+        onProblem: (p) => {
+          if (p.kind === 'dropped') log.warn({ dropped: p.count }, 'usage-ledger queue full: records dropped (the store is slower than traffic)');
+          else log.error({ rows: p.count, err: p.error instanceof Error ? p.error.message : String(p.error) }, 'usage-ledger write failed; retrying once');
+        },
+      });
+
+      api.router.get('/admin/usage', async (ctx) => {
+        await adminCheck(config, options.adminKey)(ctx.headers);
+        const q = parseUsageQuery(ctx.query);
+        const data = await sink.totals(q);
+        if (q.format === 'csv') {
+          ctx.type = 'text/csv; charset=utf-8';
+          ctx.set('content-disposition', `attachment; filename="aisbf-usage-${q.groupBy}.csv"`);
+          ctx.body = toCsv(q.groupBy, data);
+          return;
+        }
+        ctx.body = {
+          object: 'usage',
+          group_by: q.groupBy,
+          from: q.from.toISOString(),
+          to: q.to.toISOString(),
+          store: sink.kind,
+          data: data.map(({ group, ...totals }) => ({ [q.groupBy]: group, ...totals })),
+          total: grandTotal(data),
+        };
+      });
+    },
+    async close() {
+      await queue?.close();
+      await store?.close();
+    },
+    observe: { response: record, error: record },
+  });
+}

@@ -1,0 +1,157 @@
+import pg from 'pg';
+import type { LedgerRow } from './ledger-row.js';
+import type { UsageStore } from './usage-store.js';
+import type { GroupBy, UsageQuery, UsageTotals } from './usage-query.js';
+
+/** Identifiers PostgreSQL accepts unquoted: the table name is interpolated into SQL, so nothing else passes. */
+const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Columns written per row, with their SQL types (for the `unnest` arrays) and how a row fills them. */
+const COLUMNS: ReadonlyArray<readonly [name: string, type: string, value: (r: LedgerRow) => unknown]> = [
+  ['request_id', 'text', (r) => r.requestId],
+  ['ts', 'timestamptz', (r) => r.ts.toISOString()],
+  ['kind', 'text', (r) => r.kind],
+  ['model', 'text', (r) => r.model],
+  ['provider', 'text', (r) => r.provider],
+  ['upstream_model', 'text', (r) => r.upstreamModel],
+  ['principal_id', 'text', (r) => r.principalId],
+  ['user_id', 'text', (r) => r.userId],
+  ['team', 'text', (r) => r.team],
+  ['status', 'integer', (r) => r.status],
+  ['cause', 'text', (r) => r.cause],
+  ['cancelled', 'boolean', (r) => r.cancelled],
+  ['cache', 'text', (r) => r.cache],
+  ['attempts', 'integer', (r) => r.attempts],
+  ['input_tokens', 'integer', (r) => r.inputTokens],
+  ['output_tokens', 'integer', (r) => r.outputTokens],
+  ['cached_tokens', 'integer', (r) => r.cachedTokens],
+  ['tokens_estimated', 'boolean', (r) => r.tokensEstimated],
+  ['cost_usd', 'numeric', (r) => r.costUsd],
+  ['saved_usd', 'numeric', (r) => r.savedUsd],
+  ['duration_ms', 'double precision', (r) => r.durationMs],
+  ['ttft_ms', 'double precision', (r) => r.ttftMs],
+];
+
+// Grouping expressions are fixed strings chosen by a validated enum, never client text.
+const GROUP_EXPR: Record<GroupBy, string> = {
+  team: 'team',
+  key: 'principal_id',
+  model: 'model',
+  provider: 'provider',
+  day: `to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+};
+
+/**
+ * The ledger in PostgreSQL: one row per request in `aisbf_usage` (or the
+ * configured table), created with its indexes at start, written in
+ * multi-row INSERTs.
+ *
+ * @example
+ * const store = new PgUsageStore('postgres://ledger@db/aisbf', 'aisbf_usage');
+ * await store.init();
+ */
+export class PgUsageStore implements UsageStore {
+  readonly kind = 'postgres';
+  readonly #pool: pg.Pool;
+  readonly #table: string;
+  readonly #insertSql: string;
+
+  constructor(url: string, table: string, poolSize = 4) {
+    if (!TABLE_NAME.test(table)) throw new Error(`usage-ledger: table '${table}' is not a plain lower-case SQL name (a-z, 0-9, _).`);
+    this.#table = table;
+    this.#insertSql = `INSERT INTO ${table} (${COLUMNS.map(([n]) => n).join(', ')}) SELECT * FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})`;
+    this.#pool = new pg.Pool({ connectionString: url, max: poolSize });
+    // An idle client's error (database restart) must not crash the process; the next query reconnects.
+    this.#pool.on('error', () => undefined);
+  }
+
+  /** Creates the table and indexes if missing. Serialised by an advisory lock: several nodes may start at once. */
+  async init(): Promise<void> {
+    const t = this.#table;
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`aisbf-usage-ledger:${t}`]);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${t} (
+        id bigserial PRIMARY KEY,
+        request_id text NOT NULL,
+        ts timestamptz NOT NULL,
+        kind text NOT NULL,
+        model text NOT NULL,
+        provider text,
+        upstream_model text,
+        principal_id text,
+        user_id text,
+        team text,
+        status integer NOT NULL,
+        cause text NOT NULL,
+        cancelled boolean NOT NULL DEFAULT false,
+        cache text,
+        attempts integer NOT NULL,
+        input_tokens integer,
+        output_tokens integer,
+        cached_tokens integer,
+        tokens_estimated boolean NOT NULL DEFAULT false,
+        cost_usd numeric(20, 12),
+        saved_usd numeric(20, 12),
+        duration_ms double precision NOT NULL,
+        ttft_ms double precision
+      )`);
+      await client.query(`CREATE INDEX IF NOT EXISTS ${t}_ts_idx ON ${t} (ts)`);
+      await client.query(`CREATE INDEX IF NOT EXISTS ${t}_team_ts_idx ON ${t} (team, ts)`);
+      await client.query(`CREATE INDEX IF NOT EXISTS ${t}_principal_ts_idx ON ${t} (principal_id, ts)`);
+      await client.query(`CREATE INDEX IF NOT EXISTS ${t}_model_ts_idx ON ${t} (model, ts)`);
+      await client.query(`CREATE INDEX IF NOT EXISTS ${t}_request_id_idx ON ${t} (request_id)`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * One INSERT per batch, the rows passed as one array per column through
+   * `unnest`: 22 parameters whatever the batch size, so the statement is
+   * prepared once and PostgreSQL parses no long VALUES list.
+   */
+  async insert(rows: LedgerRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const arrays = COLUMNS.map(([, , value]) => rows.map(value));
+    await this.#pool.query({ name: `aisbf-usage-insert-${this.#table}`, text: this.#insertSql, values: arrays });
+  }
+
+  async totals(q: UsageQuery): Promise<UsageTotals[]> {
+    const g = GROUP_EXPR[q.groupBy];
+    const res = await this.#pool.query<Record<string, string | null>>(
+      `SELECT ${g} AS grp,
+              count(*)::text AS requests,
+              coalesce(sum(input_tokens), 0)::text AS input_tokens,
+              coalesce(sum(output_tokens), 0)::text AS output_tokens,
+              coalesce(sum(cached_tokens), 0)::text AS cached_tokens,
+              coalesce(sum(cost_usd), 0)::text AS cost_usd,
+              count(*) FILTER (WHERE cost_usd IS NULL)::text AS cost_unknown_requests,
+              coalesce(sum(saved_usd), 0)::text AS saved_usd
+         FROM ${this.#table}
+        WHERE ts >= $1 AND ts < $2
+        GROUP BY grp
+        ORDER BY grp NULLS LAST`,
+      [q.from, q.to],
+    );
+    return res.rows.map((r) => ({
+      group: r.grp,
+      requests: Number(r.requests),
+      input_tokens: Number(r.input_tokens),
+      output_tokens: Number(r.output_tokens),
+      cached_tokens: Number(r.cached_tokens),
+      cost_usd: Number(r.cost_usd),
+      cost_unknown_requests: Number(r.cost_unknown_requests),
+      saved_usd: Number(r.saved_usd),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}
