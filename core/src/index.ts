@@ -12,7 +12,7 @@ export * from './errors.js';
 export { definePlugin, defineProvider, definePolicy, type PolicyDefinition } from './define.js';
 export { defineConfig, definePreset } from './config/types.js';
 export type {
-  ModelRouteConfig, PluginEntry, PolicyEntry, Preset, PresetEntry, ResolvedConfig, ResolvedRoute, ServerConfig, StateConfig, UserConfig,
+  ModelRouteConfig, PluginEntry, PluginFactory, PolicyEntry, Preset, PresetEntry, ResolvedConfig, ResolvedRoute, ServerConfig, StateConfig, UserConfig,
 } from './config/types.js';
 export { loadConfigFile, CONFIG_FILES } from './config/load.js';
 export { resolveConfig, DEFAULT_PORT } from './config/resolve.js';

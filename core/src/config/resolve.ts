@@ -95,7 +95,8 @@ export async function resolveConfig(raw: UserConfig, options: ResolveOptions): P
 
 /** Plugin objects are checked by their own schema, not the config's. */
 function stripInstances(input: UserConfig): unknown {
-  const named = (e: unknown) => (isPlainObject(e) || typeof e === 'string' || Array.isArray(e) ? e : { name: '(instance)' });
+  const named = (e: unknown) => (Array.isArray(e) && typeof e[0] === 'function' ? ['(factory)', e[1]]
+    : isPlainObject(e) || typeof e === 'string' || Array.isArray(e) ? e : { name: '(instance)' });
   return { ...input, plugins: input.plugins?.map(named), presets: input.presets?.map(named) };
 }
 
@@ -123,9 +124,11 @@ class PluginSet {
       if (!isPlugin(entry)) throw new ConfigError(`${keyPath}: a plugin object needs a 'name'. Build it with definePlugin({ name, … }).`, keyPath);
       return entry;
     }
-    const [name, rawOptions] = typeof entry === 'string' ? [entry, undefined] : entry;
+    const [named, rawOptions] = typeof entry === 'string' ? [entry, undefined] : entry;
     const options = rawOptions === undefined ? undefined : interpolate(rawOptions, env, `${keyPath}[1]`);
-    const { value, from } = await loadModule(name, 'plugin', this.baseDir, keyPath);
+    const { value, from } = typeof named === 'function'
+      ? { value: named as unknown, from: named.name || 'a plugin factory' }
+      : await loadModule(named, 'plugin', this.baseDir, keyPath);
     const made = typeof value === 'function' ? await (value as (o: unknown) => unknown)(options ?? {}) : value;
     if (!isPlugin(made)) {
       const presetHint = isPlainObject(made) && Array.isArray(made.plugins) ? ' It looks like a preset: list it under presets.' : '';

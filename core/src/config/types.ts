@@ -1,14 +1,19 @@
 import type { Candidate } from '../context.js';
 import type { Plugin, ProviderConfig } from '../plugin.js';
 
+/** A plugin package's default export: options in, plugin out. */
+export type PluginFactory = (options: never) => Plugin | Promise<Plugin>;
+
 /**
  * A plugin as config names it:
  * - a name: `'cache'` → `@aisbf/plugin-cache` → `aisbf-plugin-cache`; `'@acme/x'` → `@acme/aisbf-plugin-x`;
  * - a path: `'./plugins/my-auth.ts'` (relative to the config file);
- * - `[name or path, options]`: the factory is called with `options`;
- * - a plugin object (in a TypeScript or JavaScript config).
+ * - `[name or path, options]`: the factory is called with `options`
+ *   after `${VAR}` is read and the options are checked against the plugin's schema;
+ *   `[factory, options]` does the same with an imported factory (how presets pass secrets safely);
+ * - a plugin object (in a TypeScript or JavaScript config; used as is).
  */
-export type PluginEntry = string | [string, unknown] | Plugin;
+export type PluginEntry = string | [string | PluginFactory, unknown] | Plugin;
 
 /** A routing policy as a route names it: `'cost'`, or `['cost', { minQuality: 0.7 }]`. */
 export type PolicyEntry = string | [string, unknown];

@@ -3,7 +3,10 @@ import azure from '@aisbf/plugin-azure';
 import cache from '@aisbf/plugin-cache';
 import cohere from '@aisbf/plugin-cohere';
 import gemini from '@aisbf/plugin-gemini';
+import failover from '@aisbf/plugin-failover';
 import mock from '@aisbf/plugin-mock';
+import observeLog from '@aisbf/plugin-observe-log';
+import observePrometheus from '@aisbf/plugin-observe-prometheus';
 import openai from '@aisbf/plugin-openai';
 import capabilities from '@aisbf/plugin-route-capabilities';
 import { definePreset, type ModelRouteConfig, type Plugin, type Preset, type ProviderConfig } from 'aisbf';
@@ -13,6 +16,8 @@ export interface StartupOptions {
   env?: NodeJS.ProcessEnv;
   /** Answer repeated identical requests from memory; default true. */
   cache?: boolean;
+  /** One JSON access-log line per request on stdout, and Prometheus metrics at /metrics; default true. */
+  observe?: boolean;
 }
 
 /** A provider the preset enables when its environment is set, with its default chat and embedding models. */
@@ -58,8 +63,9 @@ const FROM_ENV: EnvProvider[] = [
  * `COHERE_API_KEY`, `AZURE_OPENAI_API_KEY` + `AZURE_OPENAI_ENDPOINT`), or —
  * with none — the offline `mock` provider, so the gateway answers out of the
  * box. Public models: `default` (chat, over every enabled provider in that
- * order) and `embed` (embeddings), capability filtering on every route, and an
- * in-memory response cache.
+ * order) and `embed` (embeddings), capability filtering on every route, an
+ * in-memory response cache, immediate failover with circuit breakers, access
+ * logs and Prometheus metrics.
  *
  * @example export default defineConfig({ presets: [startup()] });
  */
@@ -90,6 +96,9 @@ export default function startup(options: StartupOptions = {}): Preset {
   // Never send images to a model without vision, tools to one without tools, or a prompt past its context window.
   plugins.push(capabilities());
   if (options.cache !== false) plugins.push(cache());
+  // A failing provider is skipped for the next candidate at once, and its breaker keeps traffic off it while it is down.
+  plugins.push(failover({ retries: 0, breaker: { failures: 5, windowMs: 30_000, cooldownMs: 30_000, halfOpenProbes: 1 }, hedge: false }));
+  if (options.observe !== false) plugins.push(observeLog({ level: 'info' }), observePrometheus());
   const models: Record<string, ModelRouteConfig> = { default: { candidates: chat } };
   if (embed.length) models.embed = { candidates: embed };
   return definePreset({ name: 'startup', plugins, providers, models, notes });

@@ -40,13 +40,13 @@ describe('startup preset: providers from the environment', () => {
     assert.deepEqual(preset.models!.default.candidates, ['anthropic/claude-haiku-4-5', 'cohere/command-a-03-2025']);
     assert.deepEqual(preset.models!.embed.candidates, ['cohere/embed-v4.0']);
     const names = (preset.plugins as Array<{ name: string }>).map((p) => p.name);
-    assert.deepEqual(names, ['anthropic', 'cohere', 'route-capabilities', 'cache']);
+    assert.deepEqual(names, ['anthropic', 'cohere', 'route-capabilities', 'cache', 'failover', 'observe-log', 'observe-prometheus']);
     const config = await resolveConfig({ presets: [preset] }, { baseDir: process.cwd(), env });
     assert.equal(config.providers.anthropic.apiKey, 'a');
   });
 
-  it('leaves the cache out on request', () => {
-    const names = (startup({ env: {}, cache: false }).plugins as Array<{ name: string }>).map((p) => p.name);
-    assert.deepEqual(names, ['mock', 'route-capabilities']);
+  it('leaves the cache and the observers out on request', () => {
+    const names = (startup({ env: {}, cache: false, observe: false }).plugins as Array<{ name: string }>).map((p) => p.name);
+    assert.deepEqual(names, ['mock', 'route-capabilities', 'failover']);
   });
 });
