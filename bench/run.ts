@@ -30,11 +30,17 @@ async function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Serve
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
+    const read = (b: Buffer) => {
       out += b.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
+      if (m) {
+        // From here on the output is drained unread: the bench must not grow with it.
+        child.stdout!.off('data', read);
+        child.stdout!.resume();
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', read);
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
   });
   return { url, pid: child.pid!, child };
@@ -99,6 +105,7 @@ interface Row {
   name: string;
   rps1: number;
   p50ms1: number;
+  p99ms1: number;
   rps50: number;
   p50ms50: number;
   p99ms50: number;
@@ -117,6 +124,7 @@ async function measure(name: string, server: Server, body?: string, headers?: Re
     name,
     rps1: c1.rps,
     p50ms1: c1.p50,
+    p99ms1: c1.p99,
     rps50: c50.requests.average,
     p50ms50: c50.latency.p50,
     p99ms50: c50.latency.p99,
@@ -131,11 +139,11 @@ async function measure(name: string, server: Server, body?: string, headers?: Re
 function table(rows: Row[], base: Row): string {
   const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '—');
   const lines = [
-    '| row | req/s c=1 | p50 c=1 (ms) | req/s c=50 | p50 c=50 (ms) | p99 c=50 (ms) | CPU µs/req | RSS after (MB) | vs baseline req/s c=50 | errors |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| row | req/s c=1 | p50 c=1 (ms) | p99 c=1 (ms) | req/s c=50 | p50 c=50 (ms) | p99 c=50 (ms) | CPU µs/req | RSS after (MB) | vs baseline req/s c=50 | errors |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.name} | ${f(r.rps1)} | ${f(r.p50ms1, 3)} | ${f(r.rps50)} | ${f(r.p50ms50, 2)} | ${f(r.p99ms50, 2)} | ${f(r.cpuUsPerReq)} | ${f(r.rssMb)} | ${f((r.rps50 / base.rps50) * 100)}% | ${r.errors} |`);
+    lines.push(`| ${r.name} | ${f(r.rps1)} | ${f(r.p50ms1, 3)} | ${f(r.p99ms1, 2)} | ${f(r.rps50)} | ${f(r.p50ms50, 2)} | ${f(r.p99ms50, 2)} | ${f(r.cpuUsPerReq)} | ${f(r.rssMb)} | ${f((r.rps50 / base.rps50) * 100)}% | ${r.errors} |`);
   }
   return lines.join('\n');
 }
@@ -172,6 +180,39 @@ async function main(): Promise<void> {
   rows.push(hits);
   cached.child.kill();
 
+  // Observability: the three plugins against the same gateway without them, interleaved to spread the noise.
+  const dbUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const observed = {
+    plugins: [['observe-log', { destination: '/dev/null' }], 'observe-prometheus', ['usage-ledger', { databaseUrl: dbUrl, table: 'aisbf_bench_usage' }]],
+    providers: up, models: { bench: { candidates: ['up/bench-1'] } },
+  };
+  const plain = { providers: up, models: { bench: { candidates: ['up/bench-1'] } } };
+  const pairs: Array<[Row, Row]> = [];
+  for (let i = 0; i < 2; i++) {
+    const a = await gateway(plain);
+    const without = await measure(`aisbf: without observers (pair ${i + 1})`, a);
+    a.child.kill();
+    const b = await gateway(observed);
+    const withObs = await measure(`aisbf: + observe-log, observe-prometheus, usage-ledger (pair ${i + 1})`, b);
+    b.child.kill();
+    pairs.push([without, withObs]);
+  }
+
+  // Hedging: one provider stalls 1 request in 10 for 250 ms; the backup is healthy.
+  const stally = await start(tsx('upstream.ts', '--stall-every', '10', '--stall-ms', '250'));
+  const both = {
+    providers: { primary: { type: 'openai', baseURL: `${stally.url}/v1`, apiKey: 'bench' }, backup: { type: 'openai', baseURL: `${upstream.url}/v1`, apiKey: 'bench' } },
+    models: { bench: { candidates: ['primary/bench-1', 'backup/bench-1'] } },
+  };
+  const hedgeRows: Row[] = [];
+  for (const [label, hedge] of [['no hedging', false], ['hedge after 50 ms', { afterMs: 50, budget: 0.2 }]] as const) {
+    const g = await gateway({ ...both, plugins: [['failover', { retries: 0, breaker: false, hedge }]] });
+    hedgeRows.push(await measure(`aisbf: slow-provider failover, ${label}`, g));
+    g.child.kill();
+  }
+  stally.child.kill();
+  rows.push(...pairs.flat(), ...hedgeRows);
+
   console.log(table(rows, base));
   console.log('');
   console.log(`added p50 latency at c=1: ${(pass.p50ms1 - base.p50ms1).toFixed(3)} ms (target ≤ 0.3 ms)`);
@@ -179,6 +220,9 @@ async function main(): Promise<void> {
   console.log(`gateway RSS after load: ${pass.rssMb.toFixed(0)} MB (target ≤ 150 MB)`);
   console.log(`anthropic translation: ${(((translated.cpuUsPerReq - pass.cpuUsPerReq) / pass.cpuUsPerReq) * 100).toFixed(0)}% CPU per request over the openai pass-through (target ≤ 15%)`);
   console.log(`cache hit throughput: ${((hits.rps50 / ceiling.rps50) * 100).toFixed(0)}% of the bare Koa endpoint (target ≥ 60%)`);
+  const obsRatio = pairs.reduce((s, [w, o]) => s + o.rps50 / w.rps50, 0) / pairs.length;
+  console.log(`observability plugins: throughput at c=50 ${(obsRatio * 100).toFixed(0)}% of the same gateway without them (mean of ${pairs.length} interleaved pairs; target ≥ 90%)`);
+  console.log(`hedging with one provider stalling 1 in 10 by 250 ms: p99 at c=50 ${hedgeRows[0].p99ms50.toFixed(0)} ms → ${hedgeRows[1].p99ms50.toFixed(0)} ms, p99 at c=1 ${hedgeRows[0].p99ms1.toFixed(1)} ms → ${hedgeRows[1].p99ms1.toFixed(1)} ms`);
 }
 
 main()

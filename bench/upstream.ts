@@ -20,6 +20,12 @@ const anthropic = JSON.stringify({
   usage: { input_tokens: 12, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
 });
 
+// `--stall-every N --stall-ms M`: every Nth request waits M ms before answering (a randomly slow provider, repeatable).
+const arg = (name: string) => Number(process.argv[process.argv.indexOf(name) + 1] || 0);
+const stallEvery = process.argv.includes('--stall-every') ? arg('--stall-every') : 0;
+const stallMs = process.argv.includes('--stall-ms') ? arg('--stall-ms') : 0;
+let served = 0;
+
 const server = createServer((req, res) => {
   const parts: Buffer[] = [];
   req.on('data', (c: Buffer) => parts.push(c));
@@ -30,6 +36,14 @@ const server = createServer((req, res) => {
       return;
     }
     const isStream = Buffer.concat(parts).includes('"stream":true');
+    served++;
+    if (stallEvery && served % stallEvery === 0) {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) });
+        res.end(reply);
+      }, stallMs);
+      return;
+    }
     if (isStream) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(stream);

@@ -1,5 +1,14 @@
 import type { ChatRequest, EmbeddingsRequest, Usage } from './canonical.js';
 import type { GatewayError } from './errors.js';
+import type { Abort } from './upstream/abort.js';
+
+/** Where core keeps a request's cheap cancellation handle on its context (not part of the plugin API). */
+export const kAbort = Symbol('aisbf.abort');
+
+/** The context as core holds it. */
+export interface CoreContext extends RequestContext {
+  [kAbort]?: Abort;
+}
 
 /**
  * Who is calling, as established by the auth stage. Later stages (limits,

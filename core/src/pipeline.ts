@@ -2,7 +2,8 @@ import type {
   ChatChunk, ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse,
 } from './canonical.js';
 import type { ResolvedConfig, ResolvedRoute } from './config/types.js';
-import type { AttemptRecord, Candidate, RequestContext } from './context.js';
+import { kAbort, type AttemptRecord, type Candidate, type CoreContext, type RequestContext } from './context.js';
+import { Abort } from './upstream/abort.js';
 import {
   AISBF_ERR_INVALID_REQUEST, AISBF_ERR_MODEL_NOT_FOUND, AISBF_ERR_NO_ROUTE, AISBF_ERR_UNAUTHORIZED, AISBF_ERR_UPSTREAM_PROTOCOL,
   isGatewayError, type GatewayError,
@@ -15,7 +16,7 @@ import type { ProviderRuntime } from './upstream/provider-runtime.js';
 
 /** What the HTTP layer sends: a JSON body, or chunks to frame as SSE. */
 export type Answer =
-  | { kind: 'json'; body: ChatResponse | EmbeddingsResponse }
+  | { kind: 'json'; body: ChatResponse | EmbeddingsResponse; /** The body already serialized (a cache hit). */ json?: string }
   | { kind: 'stream'; chunks: AsyncIterable<ChatChunk> };
 
 /**
@@ -66,8 +67,8 @@ export class Pipeline {
       const { route, candidates } = this.resolve(ctx.model);
       if (ctx.kind === 'chat') checkChat(ctx.body as ChatRequest, ctx.stream);
 
-      admitted = true;
-      await hooks.admit.promise(ctx);
+      admitted = stages.hasRatelimit;
+      if (admitted) await hooks.admit.promise(ctx);
 
       if (stages.hasCache) {
         const hit = await hooks.cacheGet.promise(ctx);
@@ -75,7 +76,7 @@ export class Pipeline {
       }
 
       if (ctx.headers['x-aisbf-explain'] === '1') ctx.locals[EXPLAIN] = [];
-      let ranked = await hooks.route.promise(candidates, ctx);
+      let ranked = stages.hasAlwaysPolicies ? await hooks.route.promise(candidates, ctx) : candidates;
       for (const p of route?.policies ?? this.#config.routing.policies) {
         const policy = p.plugin.route!;
         ranked = await applyPolicy(p.plugin.name, ranked, ctx, (c) => policy.select(c, ctx, p.options));
@@ -95,8 +96,10 @@ export class Pipeline {
       ctx.usage = body.usage as ChatResponse['usage'];
       // Cache and settle before answering, so a client that asks again at once sees the entry.
       if (stages.hasCache) await hooks.cacheSet.promise(ctx, { response: body, storedAt: Date.now() });
-      admitted = false;
-      await hooks.settle.promise(ctx, ctx.usage);
+      if (admitted) {
+        admitted = false;
+        await hooks.settle.promise(ctx, ctx.usage);
+      }
       this.#done(ctx, 200, body);
       return { kind: 'json', body: ctx.kind === 'embeddings' ? encodeEmbeddings(body as EmbeddingsResponse, ctx.body as EmbeddingsRequest) : body };
     } catch (err) {
@@ -122,11 +125,11 @@ export class Pipeline {
     ctx.setHeader('age', String(Math.max(0, Math.floor((Date.now() - hit.storedAt) / 1000))));
     ctx.usage = hit.response.usage as ChatResponse['usage'];
     // No provider was used: limits and budgets release their reservations (rpm still counted at admit).
-    const settle = this.#stages.hooks.settle.promise(ctx, undefined);
-    settle.then(() => this.#done(ctx, 200), () => undefined);
+    if (this.#stages.hasRatelimit) this.#stages.hooks.settle.promise(ctx, undefined).then(() => this.#done(ctx, 200), () => undefined);
+    else this.#done(ctx, 200);
     if (ctx.kind === 'embeddings') return { kind: 'json', body: encodeEmbeddings(hit.response as EmbeddingsResponse, ctx.body as EmbeddingsRequest) };
     const res = hit.response as ChatResponse;
-    if (!ctx.stream) return { kind: 'json', body: res };
+    if (!ctx.stream) return { kind: 'json', body: res, json: hit.json };
     return { kind: 'stream', chunks: replay(responseToChunks(res, includeUsage(ctx))) };
   }
 
@@ -138,8 +141,11 @@ export class Pipeline {
     ctx.attempts.push(record);
     try {
       if (!runtime) throw AISBF_ERR_NO_ROUTE(ctx.model, `provider '${candidate.provider}' is not configured.`);
+      const own = (ctx as CoreContext)[kAbort];
+      // A strategy's own signal (a hedge it may cancel) and the client's departure both stop the call.
+      const abort = signal ? Abort.follow(own ?? ctx.signal, signal) : own ?? Abort.follow(ctx.signal);
       const call = {
-        signal: signal ?? ctx.signal,
+        abort,
         stream: ctx.stream,
         limits,
         onDropped: (params: string[]) => ctx.setHeader('x-aisbf-dropped-params', params.join(', ')),
@@ -152,7 +158,7 @@ export class Pipeline {
       return { candidate, value };
     } catch (err) {
       record.latencyMs = performance.now() - startedAt;
-      const sig = signal ?? ctx.signal;
+      const sig = signal ?? (ctx as CoreContext)[kAbort] ?? ctx.signal;
       // An abort whose reason is a gateway error (a strategy's timeout) is that error, not a cancel.
       const failure = sig.aborted && isGatewayError(sig.reason) && sig.reason.status !== 499 ? sig.reason : err;
       record.outcome = sig.aborted && failure === err ? 'aborted' : 'error';
@@ -232,10 +238,10 @@ export class Pipeline {
         }
       }
       if (kept && !stored) await hooks.cacheRelease.promise(ctx);
-      await hooks.settle.promise(ctx, ctx.usage);
+      if (this.#stages.hasRatelimit) await hooks.settle.promise(ctx, ctx.usage);
     } finally {
       if (complete) this.#done(ctx, 200);
-      else if (isGatewayError(failure)) this.failed(ctx, failure, ctx.signal.aborted);
+      else if (isGatewayError(failure)) this.failed(ctx, failure, ((ctx as CoreContext)[kAbort] ?? ctx.signal).aborted);
       else {
         const summary: RequestSummary = { status: 499, durationMs: performance.now() - ctx.startedAt, usage: ctx.usage, ttftMs: ctx.ttftMs, cancelled: true };
         emit(this.#stages, this.#logger, 'error', ctx, summary);

@@ -207,10 +207,16 @@ export interface RateLimitHook {
   settle?(ctx: RequestContext, usage: Usage | undefined): void | Promise<void>;
 }
 
-/** A stored answer. `storedAt` (ms since epoch) gives the `age` header. */
+/**
+ * A stored answer. `storedAt` (ms since epoch) gives the `age` header. A cache
+ * that keeps the serialized response may hand it over as `json`: core then
+ * sends it as is to a JSON client instead of serializing `response` again.
+ * Core never mutates `response`, so a cache may share one (frozen) object.
+ */
 export interface CacheEntry {
   response: ChatResponse | EmbeddingsResponse;
   storedAt: number;
+  json?: string;
 }
 
 /**

@@ -41,7 +41,10 @@ export interface Stages {
   /** Which plugins serve each stage, in call order (what `aisbf check` prints). */
   readonly served: Readonly<Record<StageName | 'provider' | 'state', string[]>>;
   readonly hasAuth: boolean;
+  readonly hasRatelimit: boolean;
   readonly hasCache: boolean;
+  /** Some loaded policy applies to every route (the route stage's waterfall has taps). */
+  readonly hasAlwaysPolicies: boolean;
   readonly failover?: { plugin: string; hook: FailoverHook };
   readonly observers: ReadonlyArray<{ plugin: string; hooks: ObserveHooks }>;
 }
@@ -130,7 +133,9 @@ export function createStages(plugins: readonly Plugin[], logger: Logger): Stages
     hooks,
     served,
     hasAuth: served.auth.length > 0,
+    hasRatelimit: served.ratelimit.length > 0,
     hasCache: served.cache.length > 0,
+    hasAlwaysPolicies: plugins.some((p) => p.route?.always),
     failover,
     observers,
   });

@@ -3,7 +3,8 @@ import type { ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
 import type { ChatRequest, EmbeddingsRequest, ModelInfo } from '../canonical.js';
-import type { RequestContext, RequestKind } from '../context.js';
+import { kAbort, type CoreContext, type RequestContext, type RequestKind } from '../context.js';
+import { Abort } from '../upstream/abort.js';
 import {
   AISBF_ERR_CLIENT_CLOSED, AISBF_ERR_INTERNAL, AISBF_ERR_METHOD_NOT_ALLOWED, AISBF_ERR_NOT_FOUND,
   isGatewayError, type GatewayError,
@@ -82,18 +83,22 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       if (isGatewayError(err)) pipeline.failed(rejectedContext(koa, kind, raw), err);
       throw err;
     }
-    const controller = new AbortController();
+    // Upstream calls follow this cheap handle; the standard AbortSignal plugins see is made only if one asks.
+    const abort = new Abort();
     const res = koa.res;
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort(AISBF_ERR_CLIENT_CLOSED());
+      if (!res.writableFinished) abort.abort(AISBF_ERR_CLIENT_CLOSED());
     });
-    const ctx: RequestContext = {
+    const ctx: CoreContext = {
+      [kAbort]: abort,
       id: koa.state.requestId as string,
       kind,
       body,
       stream: kind === 'chat' && (body as ChatRequest).stream === true,
       headers: koa.headers,
-      signal: controller.signal,
+      get signal() {
+        return abort.signal;
+      },
       startedAt: performance.now(),
       model: body.model,
       candidates: [],
@@ -106,15 +111,18 @@ export function createHttpApp(options: HttpAppOptions): Koa {
       answer = await pipeline.run(ctx);
     } catch (err) {
       const ge = isGatewayError(err) ? err : AISBF_ERR_INTERNAL(ctx.id);
-      pipeline.failed(ctx, ge, controller.signal.aborted);
+      pipeline.failed(ctx, ge, abort.aborted);
       throw err;
     }
     if (answer.kind === 'json') {
-      koa.body = answer.body;
+      if (answer.json !== undefined) {
+        koa.type = 'application/json';
+        koa.body = answer.json;
+      } else koa.body = answer.body;
       return;
     }
     koa.respond = false;
-    await writeSse(res, answer.chunks, controller.signal, logger, ctx.id);
+    await writeSse(res, answer.chunks, abort, logger, ctx.id);
   }
 
   return app;
@@ -144,7 +152,7 @@ function rejectedContext(koa: Context, kind: RequestKind, raw: unknown): Request
  * the first byte ends the stream with an OpenAI error event (the status line
  * is already sent); a client that left gets nothing more.
  */
-async function writeSse(res: ServerResponse, chunks: AsyncIterable<unknown>, signal: AbortSignal, logger: Logger, id: string): Promise<void> {
+async function writeSse(res: ServerResponse, chunks: AsyncIterable<unknown>, signal: Abort, logger: Logger, id: string): Promise<void> {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
@@ -168,17 +176,17 @@ async function writeSse(res: ServerResponse, chunks: AsyncIterable<unknown>, sig
   }
 }
 
-function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+function drained(res: ServerResponse, signal: Abort): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
       res.off('close', done);
-      signal.removeEventListener('abort', done);
+      signal.off('abort', done);
       resolve();
     };
     res.once('drain', done);
     res.once('close', done);
-    signal.addEventListener('abort', done, { once: true });
+    signal.once('abort', done);
   });
 }
 

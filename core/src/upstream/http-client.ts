@@ -1,4 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
+import type { Abort } from './abort.js';
 import { AISBF_ERR_UPSTREAM_TIMEOUT, AISBF_ERR_UPSTREAM_UNREACHABLE, isGatewayError } from '../errors.js';
 
 export interface HttpClientOptions {
@@ -19,7 +20,8 @@ export interface HttpCall {
   /** Headers must arrive, and then each body chunk, within this many ms. */
   timeoutMs: number;
   connectTimeoutMs: number;
-  signal: AbortSignal;
+  /** Cancels the call (core's cheap EventEmitter handle; undici takes it as a signal). */
+  abort: Abort;
   /** Provider id, for error messages. */
   provider: string;
 }
@@ -56,13 +58,13 @@ export class HttpClient {
         method: call.method,
         headers: call.headers,
         body: call.body,
-        signal: call.signal,
+        signal: call.abort,
         headersTimeout: call.timeoutMs,
         bodyTimeout: call.timeoutMs,
       });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
-      throw toGatewayError(err, call.provider, call.signal);
+      throw toGatewayError(err, call.provider, call.abort);
     }
   }
 
@@ -87,7 +89,7 @@ export class HttpClient {
  * error catalogue. An abort caused by our own signal is passed through as is,
  * so callers can tell "the client left" from "the upstream failed".
  */
-export function toGatewayError(err: unknown, provider: string, signal?: AbortSignal): unknown {
+export function toGatewayError(err: unknown, provider: string, signal?: { aborted: boolean; reason?: unknown }): unknown {
   if (isGatewayError(err)) return err;
   if (signal?.aborted) return signal.reason ?? err;
   const code = (err as { code?: string }).code;

@@ -3,9 +3,9 @@ import type {
   ChatChunk, ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse,
 } from '../canonical.js';
 import { AISBF_ERR_UNSUPPORTED, AISBF_ERR_UPSTREAM_PROTOCOL, AISBF_ERR_UPSTREAM_TIMEOUT, isGatewayError, type GatewayError } from '../errors.js';
-/** How one call is made: streamed or not, cancelled by `signal`, with a failover strategy's limits. */
+/** How one call is made: streamed or not, cancelled by `abort`, with a failover strategy's limits. */
 export interface CallOptions {
-  signal: AbortSignal;
+  abort: Abort;
   stream?: boolean;
   /** Told which parameters the adapter dropped. */
   onDropped?: (params: string[]) => void;
@@ -17,6 +17,7 @@ import type {
   StreamTranslator, UpstreamRequest,
 } from '../plugin.js';
 import { isFirstToken, responseToChunks } from '../stream/chunks.js';
+import { Abort } from './abort.js';
 import { toGatewayError, type HttpAnswer, type HttpClient } from './http-client.js';
 import { NdjsonParser } from './ndjson-parser.js';
 import { SseParser } from './sse-parser.js';
@@ -38,6 +39,8 @@ export class ProviderRuntime {
   readonly adapter: ProviderAdapter;
   readonly #client: HttpClient;
   readonly #base: string;
+  /** Parsed upstream URLs by path: most adapters use a handful of paths, parsed once. */
+  readonly #urls = new Map<string, URL>();
 
   constructor(id: string, config: ProviderConfig, adapter: ProviderAdapter, client: HttpClient) {
     this.id = id;
@@ -53,21 +56,21 @@ export class ProviderRuntime {
 
   /** A JSON answer, or a stream whose first token is in hand. */
   async chat(req: ChatRequest, model: string, call: CallOptions): Promise<ChatResponse | ChatStream> {
-    const { stream, signal } = call;
+    const { stream, abort } = call;
     const target = this.target(model);
-    if ('invoke' in this.adapter) return this.#direct(this.adapter, req, target, stream === true, signal);
+    if ('invoke' in this.adapter) return this.#direct(this.adapter, req, target, stream === true, abort);
     const adapter = this.adapter;
     const up = adapter.chat.request(req, target);
     if (up.dropped?.length) call.onDropped?.(up.dropped);
     if (!stream) {
-      const answer = await this.#call(adapter, up, target, signal, call.limits);
+      const answer = await this.#call(adapter, up, target, abort, call.limits);
       return adapter.chat.response(await this.#json(answer), target, req);
     }
-    const local = linkedController(signal);
+    const local = Abort.follow(abort);
     try {
-      const answer = await this.#call(adapter, up, target, local.signal, call.limits);
+      const answer = await this.#call(adapter, up, target, local, call.limits);
       const translator = adapter.chat.stream(target, req);
-      return await startStream(this.#events(answer, up.framing ?? 'sse', translator, local.signal), local);
+      return await startStream(this.#events(answer, up.framing ?? 'sse', translator, local), local);
     } catch (err) {
       local.abort();
       throw err;
@@ -75,17 +78,17 @@ export class ProviderRuntime {
   }
 
   async embeddings(req: EmbeddingsRequest, model: string, call: CallOptions): Promise<EmbeddingsResponse> {
-    const { signal } = call;
+    const { abort } = call;
     const target = this.target(model);
     if ('invoke' in this.adapter) {
       if (!this.adapter.invoke.embeddings) throw this.#noEmbeddings();
-      return this.adapter.invoke.embeddings(req, target, signal);
+      return this.adapter.invoke.embeddings(req, target, abort.signal);
     }
     const translator = this.adapter.embeddings;
     if (!translator) throw this.#noEmbeddings();
     const up = translator.request(req, target);
     if (up.dropped?.length) call.onDropped?.(up.dropped);
-    const answer = await this.#call(this.adapter, up, target, signal, call.limits);
+    const answer = await this.#call(this.adapter, up, target, abort, call.limits);
     return translator.response(await this.#json(answer), target, req);
   }
 
@@ -93,8 +96,8 @@ export class ProviderRuntime {
     return AISBF_ERR_UNSUPPORTED(`Provider '${this.id}' (type ${this.adapter.type}) does not serve embeddings; route embeddings to a provider that does.`, 'model');
   }
 
-  async #direct(adapter: DirectProviderAdapter, req: ChatRequest, target: ProviderTarget, stream: boolean, signal: AbortSignal) {
-    const local = linkedController(signal);
+  async #direct(adapter: DirectProviderAdapter, req: ChatRequest, target: ProviderTarget, stream: boolean, abort: Abort) {
+    const local = Abort.follow(abort);
     try {
       const out = await adapter.invoke.chat(req, target, local.signal);
       const isStream = typeof (out as AsyncIterable<ChatChunk>)[Symbol.asyncIterator] === 'function';
@@ -106,31 +109,31 @@ export class ProviderRuntime {
       return await startStream(chunks, local);
     } catch (err) {
       local.abort();
-      throw toGatewayError(err, this.id, signal);
+      throw toGatewayError(err, this.id, abort);
     }
   }
 
-  async #call(adapter: HttpProviderAdapter, up: UpstreamRequest, target: ProviderTarget, signal: AbortSignal, limits?: AttemptLimits): Promise<HttpAnswer> {
+  async #call(adapter: HttpProviderAdapter, up: UpstreamRequest, target: ProviderTarget, abort: Abort, limits?: AttemptLimits): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...this.config.headers, ...up.headers };
     if (up.body !== undefined) headers['content-type'] = 'application/json';
     // A strategy's first-byte limit needs a precise timer: undici rounds header timeouts to about a second.
     const firstByte = limits?.firstByteTimeoutMs;
-    let guard: AbortController | undefined;
+    let guard: Abort | undefined;
     let timer: NodeJS.Timeout | undefined;
     if (firstByte !== undefined) {
-      guard = linkedController(signal);
+      guard = Abort.follow(abort);
       timer = setTimeout(() => guard!.abort(AISBF_ERR_UPSTREAM_TIMEOUT(this.id, `no response within ${firstByte} ms`)), firstByte);
     }
     let answer: HttpAnswer;
     try {
       answer = await this.#client.send({
-        url: new URL(this.#base + up.path),
+        url: this.#url(up.path),
         method: up.method ?? 'POST',
         headers,
         body: up.body === undefined ? undefined : JSON.stringify(up.body),
         timeoutMs: this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         connectTimeoutMs: this.config.connectTimeoutMs ?? limits?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-        signal: guard?.signal ?? signal,
+        abort: guard ?? abort,
         provider: this.id,
       });
     } finally {
@@ -143,6 +146,16 @@ export class ProviderRuntime {
     const err = adapter.error(answer.status, body, answer.headers, target);
     err.provider ??= this.id;
     throw err;
+  }
+
+  #url(path: string): URL {
+    let url = this.#urls.get(path);
+    if (!url) {
+      url = new URL(this.#base + path);
+      // Paths that embed ids or keys could be unbounded: keep the cache small.
+      if (this.#urls.size < 256) this.#urls.set(path, url);
+    }
+    return url;
   }
 
   async #json(answer: HttpAnswer): Promise<unknown> {
@@ -160,7 +173,7 @@ export class ProviderRuntime {
   }
 
   /** Upstream bytes → framing parser → JSON → adapter's translator → canonical chunks. */
-  async *#events(answer: HttpAnswer, framing: 'sse' | 'ndjson', translator: StreamTranslator, signal: AbortSignal): AsyncGenerator<ChatChunk> {
+  async *#events(answer: HttpAnswer, framing: 'sse' | 'ndjson', translator: StreamTranslator, abort: Abort): AsyncGenerator<ChatChunk> {
     const decoder = new StringDecoder('utf8');
     const sse = framing === 'sse' ? new SseParser() : undefined;
     const nd = framing === 'ndjson' ? new NdjsonParser() : undefined;
@@ -200,7 +213,7 @@ export class ProviderRuntime {
       const tail = translator.end?.();
       if (tail) yield* tail;
     } catch (err) {
-      throw toGatewayError(err, this.id, signal);
+      throw toGatewayError(err, this.id, abort);
     } finally {
       // Stop reading (and release the socket) when the consumer leaves early.
       if (!answer.body.destroyed) answer.body.destroy();
@@ -226,24 +239,13 @@ async function* toAsync<T>(items: T[]): AsyncGenerator<T> {
   yield* items;
 }
 
-/** An AbortController that also aborts when `parent` does. */
-function linkedController(parent: AbortSignal): AbortController {
-  const local = new AbortController();
-  if (parent.aborted) local.abort(parent.reason);
-  else {
-    const onAbort = () => local.abort(parent.reason);
-    parent.addEventListener('abort', onAbort, { once: true });
-    local.signal.addEventListener('abort', () => parent.removeEventListener('abort', onAbort), { once: true });
-  }
-  return local;
-}
 
 /**
  * Pulls chunks until the first token, then hands back a stream that replays
  * what was read and continues from the source. Errors before the first token
  * reject here (failover sees them); later ones surface while iterating.
  */
-async function startStream(source: AsyncIterable<ChatChunk>, controller: AbortController): Promise<ChatStream> {
+async function startStream(source: AsyncIterable<ChatChunk>, controller: Abort): Promise<ChatStream> {
   const it = source[Symbol.asyncIterator]();
   const head: ChatChunk[] = [];
   let finished = false;
@@ -272,7 +274,7 @@ async function startStream(source: AsyncIterable<ChatChunk>, controller: AbortCo
           }
         }
       } catch (err) {
-        throw isGatewayError(err) ? err : toGatewayError(err, 'upstream', controller.signal);
+        throw isGatewayError(err) ? err : toGatewayError(err, 'upstream', controller);
       } finally {
         await it.return?.();
         release();

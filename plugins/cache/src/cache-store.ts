@@ -17,6 +17,8 @@ export interface StoredEntry {
   response: ChatResponse | EmbeddingsResponse;
   storedAt: number;
   servedBy?: ServedBy;
+  /** The response serialized, when the store keeps it that way (sent to JSON clients as is). */
+  json?: string;
 }
 
 /**

@@ -101,7 +101,7 @@ export default function cache(options: CacheOptions = {}): CachePlugin {
       savedUsage: entry.response.usage,
       savedFrom: entry.servedBy,
     });
-    return { response: entry.response, storedAt: entry.storedAt };
+    return { response: entry.response, storedAt: entry.storedAt, json: entry.json };
   }
 
   async function lookup(ctx: RequestContext): Promise<CacheEntry | undefined> {
@@ -140,7 +140,7 @@ export default function cache(options: CacheOptions = {}): CachePlugin {
         if (handoff) {
           pending.delete(ctx);
           const response = JSON.parse(handoff.json) as StoredEntry['response'];
-          return hit(ctx, { response, storedAt: handoff.storedAt, servedBy: handoff.servedBy }, true);
+          return hit(ctx, { response, storedAt: handoff.storedAt, servedBy: handoff.servedBy, json: handoff.json }, true);
         }
         // The leader ended without an answer (error, cut stream, timeout): go on alone.
       }

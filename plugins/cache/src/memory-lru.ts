@@ -1,8 +1,10 @@
 import type { CacheStore, ServedBy, StoredEntry } from './cache-store.js';
 
 interface Slot {
-  /** The response as JSON text: its length is what the entry costs, and parsing it per hit hands every client its own copy. */
+  /** The response as JSON text: its length is what the entry is counted as, and a JSON client gets it as is. */
   json: string;
+  /** The same answer parsed once and frozen, shared by every hit. */
+  response: StoredEntry['response'];
   storedAt: number;
   servedBy?: ServedBy;
   expiresAt: number;
@@ -49,7 +51,7 @@ export class MemoryLru implements CacheStore {
     // Most recently used goes to the back.
     this.#slots.delete(key);
     this.#slots.set(key, slot);
-    return { response: JSON.parse(slot.json) as StoredEntry['response'], storedAt: slot.storedAt, servedBy: slot.servedBy };
+    return { response: slot.response, json: slot.json, storedAt: slot.storedAt, servedBy: slot.servedBy };
   }
 
   async set(key: string, entry: StoredEntry, json: string, ttlMs: number): Promise<void> {
@@ -57,7 +59,9 @@ export class MemoryLru implements CacheStore {
     const old = this.#slots.get(key);
     if (old) this.#remove(key, old);
     if (bytes > this.#maxBytes) return;
-    this.#slots.set(key, { json, storedAt: entry.storedAt, servedBy: entry.servedBy, expiresAt: this.#now() + ttlMs, bytes });
+    // A private, frozen copy: every hit shares it, and nothing can change a cached answer.
+    const response = deepFreeze(JSON.parse(json) as StoredEntry['response']);
+    this.#slots.set(key, { json, response, storedAt: entry.storedAt, servedBy: entry.servedBy, expiresAt: this.#now() + ttlMs, bytes });
     this.#bytes += bytes;
     let evicted = 0;
     for (const [k, slot] of this.#slots) {
@@ -81,4 +85,12 @@ export class MemoryLru implements CacheStore {
     this.#slots.delete(key);
     this.#bytes -= slot.bytes;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

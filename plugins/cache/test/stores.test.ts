@@ -18,7 +18,7 @@ function entry(text: string): { entry: StoredEntry; json: string } {
 const silent = { warn: () => undefined, info: () => undefined };
 
 describe('memory LRU', () => {
-  it('returns a fresh copy of the stored answer on every hit', async () => {
+  it('hands every hit the same frozen answer, and its JSON to send as is', async () => {
     const lru = new MemoryLru(1_000_000);
     const e = entry('hello');
     await lru.set('k', e.entry, e.json, 60_000);
@@ -26,7 +26,11 @@ describe('memory LRU', () => {
     const b = await lru.get('k');
     assert.deepEqual(a?.response, e.entry.response);
     assert.deepEqual(a?.servedBy, { provider: 'p', model: 'm' });
-    assert.notEqual(a?.response, b?.response);
+    assert.equal(a?.json, e.json);
+    assert.notEqual(a?.response, e.entry.response, 'a private copy, not the object the pipeline answered with');
+    assert.equal(a?.response, b?.response);
+    assert.throws(() => { (a!.response as { id: string }).id = 'changed'; }, TypeError, 'nothing can change a cached answer');
+    assert.equal(Object.isFrozen((a!.response as { choices: object[] }).choices[0]), true);
   });
 
   it('expires entries after their TTL (own clock)', async () => {
