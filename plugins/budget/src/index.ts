@@ -1,5 +1,5 @@
 import { admissionCandidates, outputAllowance } from '@aisbf/plugin-ratelimit';
-import { catalogFor, estimateInputTokens, type Catalog } from '@aisbf/plugin-catalog';
+import { catalogFor, loadTokenizer, estimateInputTokens, type Catalog } from '@aisbf/plugin-catalog';
 import {
   AISBF_ERR_FORBIDDEN, definePlugin, type Plugin, type RequestContext, type ResolvedConfig, type Usage,
 } from 'aisbf';
@@ -80,9 +80,10 @@ export default function budget(options: BudgetOptions = {}): Plugin {
   return definePlugin({
     name: PLUGIN,
     options: optionsSchema,
-    setup(api) {
+    async setup(api) {
       config = api.config;
       catalog = catalogFor(api.config);
+      await loadTokenizer();
       pricing = new BudgetPricing(catalog, options.prices);
       keeper = new BudgetKeeper(api.state);
       if (api.state.backend === 'memory') {

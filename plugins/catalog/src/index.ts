@@ -5,7 +5,7 @@ import type { ModelOverride } from './model-facts.js';
 export { Catalog } from './catalog.js';
 export { CAPABILITIES, type Capability, type ModelFacts, type ModelOverride } from './model-facts.js';
 export { defaultQuality } from './quality.js';
-export { estimateInputTokens, textTokens } from './tokens.js';
+export { estimateInputTokens, loadTokenizer, textTokens } from './tokens.js';
 export { requestFacts, type RequestFacts } from './request-facts.js';
 export { causeOf, requestOutcome, type RequestCause, type RequestOutcome } from './request-outcome.js';
 export { candidateTags, matchesSelector } from './selectors.js';

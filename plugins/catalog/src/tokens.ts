@@ -1,5 +1,22 @@
 import type { ChatMessage, ChatRequest, EmbeddingsRequest } from 'aisbf';
-import { countTokens } from 'gpt-tokenizer';
+
+/**
+ * The tokenizer, loaded on demand: its tables cost ~60 MB of heap, which also
+ * makes every major GC slower, so a gateway that never counts tokens (metrics
+ * and logs only) should not carry them.
+ */
+let countTokens: ((text: string) => number) | undefined;
+
+/**
+ * Loads the o200k tokenizer once. Plugins that need exact counts (limits,
+ * budgets, cost routing, context-window checks) await this in `setup`; until
+ * it is loaded, counts are estimated at 4 characters a token.
+ *
+ * @example async setup(api) { await loadTokenizer(); }
+ */
+export async function loadTokenizer(): Promise<void> {
+  countTokens ??= (await import('gpt-tokenizer')).countTokens;
+}
 
 /** Above this many characters a text is estimated (4 chars a token) instead of tokenized: exactness stops paying for its CPU. */
 const TOKENIZE_LIMIT = 32_000;
@@ -8,10 +25,10 @@ const PER_MESSAGE = 4;
 /** A rough cost of one image part (a low-detail tile); providers price images differently. */
 const PER_IMAGE = 85;
 
-/** Tokens of a text (o200k tokenizer; long texts estimated). */
+/** Tokens of a text (o200k tokenizer once loaded; long texts, or no tokenizer, estimated). */
 export function textTokens(text: string): number {
   if (text.length === 0) return 0;
-  return text.length > TOKENIZE_LIMIT ? Math.ceil(text.length / 4) : countTokens(text);
+  return text.length > TOKENIZE_LIMIT || !countTokens ? Math.ceil(text.length / 4) : countTokens(text);
 }
 
 function messageTokens(m: ChatMessage): number {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { resolveConfig } from 'aisbf';
-import catalog, { Catalog, catalogFor, estimateInputTokens } from '@aisbf/plugin-catalog';
+import catalog, { Catalog, catalogFor, estimateInputTokens, loadTokenizer } from '@aisbf/plugin-catalog';
 
 describe('catalog', () => {
   const providers = { gpt: { type: 'openai', apiKey: 'k' }, local: { type: 'mock' } };
@@ -51,7 +51,10 @@ describe('catalog', () => {
     );
   });
 
-  it('counts input tokens with a tokenizer', () => {
+  it('counts input tokens with a tokenizer, once loaded', async () => {
+    await loadTokenizer();
+    // "hello world" is two tokens in o200k; the 4-characters estimate would say 3.
+    assert.equal(estimateInputTokens({ model: 'm', messages: [{ role: 'user', content: 'hello world' }] }), 3 + 4 + 2);
     const one = estimateInputTokens({ model: 'm', messages: [{ role: 'user', content: 'hello world' }] });
     const two = estimateInputTokens({ model: 'm', messages: [{ role: 'user', content: 'hello world '.repeat(100) }] });
     assert.ok(one > 2 && one < 12, String(one));

@@ -1,4 +1,4 @@
-import { catalogFor, estimateInputTokens, type Catalog } from '@aisbf/plugin-catalog';
+import { catalogFor, loadTokenizer, estimateInputTokens, type Catalog } from '@aisbf/plugin-catalog';
 import { definePlugin, type Plugin, type RequestContext, type ResolvedConfig, type Usage } from 'aisbf';
 import { RateLimiter, type Reservation } from './limiter.js';
 import { optionsSchema, scopesFor, type RateLimitOptions } from './limits.js';
@@ -36,10 +36,11 @@ export default function ratelimit(options: RateLimitOptions = {}): Plugin {
   return definePlugin({
     name: PLUGIN,
     options: optionsSchema,
-    setup(api) {
+    async setup(api) {
       limiter = new RateLimiter(api.state, options.concurrencyLeaseMs);
       config = api.config;
       catalog = catalogFor(api.config);
+      await loadTokenizer();
       if (api.state.volatile && api.state.backend === 'memory') {
         api.logger.debug('ratelimit: limits are kept in this process; set state.backend to redis to share them across nodes');
       }

@@ -1,4 +1,4 @@
-import { catalogFor, requestFacts, settle, type Catalog } from '@aisbf/plugin-catalog';
+import { catalogFor, loadTokenizer, requestFacts, settle, type Catalog } from '@aisbf/plugin-catalog';
 import { definePolicy, type Candidate, type Plugin } from 'aisbf';
 import { unfit } from './fits.js';
 
@@ -22,8 +22,9 @@ export default function capabilities(): Plugin {
     name: 'route-capabilities',
     always: true,
     options: { type: 'object', additionalProperties: false, properties: {} },
-    setup(api) {
+    async setup(api) {
       catalog = catalogFor(api.config);
+      await loadTokenizer();
     },
     select(candidates, ctx) {
       if (!catalog) throw new Error('route-capabilities: setup() has not run (the gateway calls it at start).');

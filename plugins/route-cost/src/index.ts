@@ -1,4 +1,4 @@
-import { catalogFor, candidateId, requestFacts, settle, type Catalog } from '@aisbf/plugin-catalog';
+import { catalogFor, loadTokenizer, candidateId, requestFacts, settle, type Catalog } from '@aisbf/plugin-catalog';
 import { definePolicy, type Candidate, type Plugin } from 'aisbf';
 import { estimateCost, expectedOutputTokens } from './estimate.js';
 
@@ -48,8 +48,9 @@ export default function cost(options: CostOptions = {}): Plugin {
   return definePolicy<CostOptions | undefined>({
     name: 'route-cost',
     options: schema,
-    setup(api) {
+    async setup(api) {
       catalog = catalogFor(api.config);
+      await loadTokenizer();
     },
     select(candidates, ctx, routeOptions) {
       if (!catalog) throw new Error('route-cost: setup() has not run (the gateway calls it at start).');

@@ -1,4 +1,4 @@
-import { candidateTags, catalogFor, matchesSelector, settle, type Catalog } from '@aisbf/plugin-catalog';
+import { candidateTags, catalogFor, loadTokenizer, matchesSelector, settle, type Catalog } from '@aisbf/plugin-catalog';
 import { definePolicy, type Candidate, type Plugin } from 'aisbf';
 import { DEFAULT_CLASSES, type TaskClass, type TaskClassifier } from './classifier.js';
 import { modelClassifier, type ModelClassifierOptions } from './model-classifier.js';
@@ -75,8 +75,9 @@ export default function task(options: TaskOptions = {}): Plugin {
   return definePolicy<Pick<TaskOptions, 'classes' | 'mode'> | undefined>({
     name: 'route-task',
     options: schema,
-    setup(api) {
+    async setup(api) {
       catalog = catalogFor(api.config);
+      await loadTokenizer();
     },
     async select(candidates, ctx, routeOptions) {
       if (!catalog) throw new Error('route-task: setup() has not run (the gateway calls it at start).');
