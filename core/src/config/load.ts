@@ -18,7 +18,7 @@ export const CONFIG_FILES = [
  * function returning it.
  */
 const scriptLoader: Loader = async (file) => {
-  const mod = await jitiFor(dirname(file)).import<Record<string, unknown>>(file);
+  const mod = await (await jitiFor(dirname(file))).import<Record<string, unknown>>(file);
   const value = mod?.default ?? mod;
   return typeof value === 'function' ? await (value as () => unknown)() : value;
 };

@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createJiti, type Jiti } from 'jiti';
+import type { Jiti } from 'jiti';
 import { ConfigError } from '../errors.js';
 import { discoverInstalled } from './discover.js';
 import { closest, isPath, packageNames } from './plugin-names.js';
@@ -22,11 +23,13 @@ const jitis = new Map<string, Jiti>();
 /**
  * A jiti instance rooted at `dir`: loads TypeScript files (config, local
  * plugins) and resolves packages with ESM rules. Native import is tried first
- * so packages share one instance with the running gateway.
+ * so packages share one instance with the running gateway. jiti is imported on
+ * first use: a gateway with a JSON/YAML config (or none) never pays its memory.
  */
-export function jitiFor(dir: string): Jiti {
+export async function jitiFor(dir: string): Promise<Jiti> {
   let j = jitis.get(dir);
   if (!j) {
+    const { createJiti } = await import('jiti');
     j = createJiti(pathToFileURL(resolvePath(dir, '_.js')).href, {
       tryNative: true,
       interopDefault: true,
@@ -39,9 +42,18 @@ export function jitiFor(dir: string): Jiti {
   return j;
 }
 
-/** Resolves a package from `dir`, or undefined. */
-function resolveFrom(dir: string, pkg: string): string | undefined {
-  return jitiFor(dir).esmResolve(pkg, { parentURL: pathToFileURL(resolvePath(dir, '_.js')).href, conditions: CONDITIONS, try: true });
+/**
+ * Resolves a package from `dir` (a file URL), or undefined when it is not
+ * installed there. Node's resolver serves every package with a `default` (or
+ * `require`) export; jiti's ESM resolver takes the rest (import-only packages).
+ */
+async function resolveFrom(dir: string, pkg: string): Promise<string | undefined> {
+  try {
+    return pathToFileURL(createRequire(resolvePath(dir, '_.js')).resolve(pkg)).href;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+    return (await jitiFor(dir)).esmResolve(pkg, { parentURL: pathToFileURL(resolvePath(dir, '_.js')).href, conditions: CONDITIONS, try: true });
+  }
 }
 
 export interface LoadedModule {
@@ -63,7 +75,7 @@ export async function loadModule(name: string, kind: 'plugin' | 'preset', baseDi
   if (isPath(name)) {
     const file = resolvePath(baseDir, name);
     try {
-      const mod = await jitiFor(baseDir).import<Record<string, unknown>>(file);
+      const mod = await (await jitiFor(baseDir)).import<Record<string, unknown>>(file);
       return { value: mod?.default ?? mod, module: mod ?? {}, from: file };
     } catch (err) {
       throw new ConfigError(`${keyPath}: cannot load ${kind} file ${file}: ${(err as Error).message}`, keyPath);
@@ -73,7 +85,7 @@ export async function loadModule(name: string, kind: 'plugin' | 'preset', baseDi
   for (const pkg of packageNames(name, kind)) {
     for (const dir of [baseDir, CORE_DIR]) {
       tried.push(pkg);
-      const url = resolveFrom(dir, pkg);
+      const url = await resolveFrom(dir, pkg);
       if (!url) continue;
       const mod = (await import(url)) as Record<string, unknown>;
       return { value: mod.default ?? mod, module: mod, from: pkg };
