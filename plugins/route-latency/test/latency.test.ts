@@ -195,6 +195,8 @@ describe('route-latency: end to end', () => {
       const c1 = new OpenAI({ baseURL: one.baseURL, apiKey: 'x', maxRetries: 0 });
       const c2 = new OpenAI({ baseURL: two.baseURL, apiKey: 'x', maxRetries: 0 });
       assert.equal((await ask(c1)).provider, 'slow');
+      // Samples are written off the response path: wait for the first before asking again.
+      await eventually(async () => (await one.gateway.state.get(LatencyStats.key('total', 'slow', 's-1'))) !== undefined);
       assert.equal((await ask(c1)).provider, 'fast');
       await eventually(async () => (await two.gateway.state.get(LatencyStats.key('total', 'slow', 's-1'))) !== undefined
         && (await two.gateway.state.get(LatencyStats.key('total', 'fast', 'f-1'))) !== undefined);
