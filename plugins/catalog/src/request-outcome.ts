@@ -100,8 +100,20 @@ export function causeOf(error: GatewayError | undefined, status: number, cancell
   return 'invalid_request';
 }
 
-/** Derives the facts of a finished request (see `RequestOutcome`). Pure: safe to call from every observer. */
+/** One reading per finished request, shared by every observer that asks (metrics, logs and the ledger all do). */
+const outcomes = new WeakMap<RequestSummary, RequestOutcome>();
+
+/** Derives the facts of a finished request (see `RequestOutcome`), once per summary. Safe to call from every observer. */
 export function requestOutcome(ctx: RequestContext, summary: RequestSummary, catalog: Catalog, config: ResolvedConfig): RequestOutcome {
+  let outcome = outcomes.get(summary);
+  if (!outcome) {
+    outcome = Object.freeze(readOutcome(ctx, summary, catalog, config));
+    outcomes.set(summary, outcome);
+  }
+  return outcome;
+}
+
+function readOutcome(ctx: RequestContext, summary: RequestSummary, catalog: Catalog, config: ResolvedConfig): RequestOutcome {
   const cached = cacheLocals(ctx);
   const hit = ctx.cache === 'hit' || cached?.hit === true;
   const served = ctx.served ?? (hit ? cached?.savedFrom ?? firstCandidate(ctx, config) : undefined);
