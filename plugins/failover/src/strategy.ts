@@ -1,6 +1,6 @@
 import {
   AISBF_ERR_CLIENT_CLOSED, isGatewayError,
-  type AttemptFn, type AttemptResult, type AttemptValue, type Candidate, type ChatStream, type RequestContext,
+  type AttemptFn, type AttemptLimits, type AttemptResult, type AttemptValue, type Candidate, type ChatStream, type RequestContext,
 } from 'aisbf';
 import { backoffDelay } from './backoff.js';
 import type { Admission, Breaker, ProbeTicket } from './breaker.js';
@@ -154,12 +154,18 @@ export async function runAttempts(candidates: Candidate[], attempt: AttemptFn, c
     running.add(run);
     newest = run;
     const ttftMs = s.timeouts.ttftMs;
-    run.stop.push(after(ttftMs, () => inbox.push({ type: 'ttft', run })));
+    // A stream is timed to its first token here; a JSON attempt to the upstream's first response byte, by core
+    // (AttemptLimits), except for the last hope, which only totalMs bounds.
+    if (ctx.stream) run.stop.push(after(ttftMs, () => inbox.push({ type: 'ttft', run })));
+    const lastHope = cursor >= candidates.length && !canPanic() && (tries.get(c) ?? 0) > s.retries;
+    const limits: AttemptLimits = {};
+    if (s.timeouts.connectMs > 0) limits.connectTimeoutMs = s.timeouts.connectMs;
+    if (!ctx.stream && !lastHope && ttftMs > 0) limits.firstByteTimeoutMs = ttftMs;
     if (s.hedge && locals.hedges < s.hedge.max) {
       run.stop.push(after(Math.max(1, hedgeDelay(s.hedge, c, ctx.stream, latency)), () => inbox.push({ type: 'hedge', run })));
     }
     // The plugin's connect timeout is the default for providers whose entry sets none.
-    attempt(c, run.controller.signal, s.timeouts.connectMs > 0 ? { connectTimeoutMs: s.timeouts.connectMs } : undefined).then(
+    attempt(c, run.controller.signal, limits).then(
       (result) => {
         run.stop.forEach((f) => f());
         if (run.finished) return cancelValue(result.value);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { definePlugin, type AttemptRecord } from 'aisbf';
-import { startGateway, type TestGateway } from 'aisbf/testing';
+import { startGateway, startLoopbackServer, type TestGateway } from 'aisbf/testing';
 import failover, { type FailoverOptions } from '../src/index.js';
 import { startFaultServer, type FaultServer } from '../../../test/support/fault-server.js';
 
@@ -207,6 +207,37 @@ describe('failover end to end (openai SDK → gateway → loopback upstreams)', 
     for (let i = 0; i < 3; i++) {
       const { response } = await ask(client);
       assert.equal(response.headers.get('x-aisbf-provider'), 'a');
+    }
+  });
+});
+
+describe('failover: ttftMs on a JSON request bounds the first response byte', () => {
+  it('keeps an attempt whose headers came in time while its body is slow, and fails over one that sends nothing', async () => {
+    const answer = (model: string) => JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model, choices: [{ index: 0, message: { role: 'assistant', content: model }, finish_reason: 'stop' }] });
+    const up = await startLoopbackServer(async (req, res) => {
+      const model = (req.body as { model: string }).model;
+      if (model === 'silent') return; // never answers: the client's limit must cut it
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      await sleep(model === 'slow-body' ? 150 : 0);
+      res.end(answer(model));
+    });
+    const gw = await startGateway({
+      plugins: [['failover', { breaker: false, timeouts: { ttftMs: 50, totalMs: 5000 } }]],
+      providers: { up: { type: 'openai', baseURL: `${up.url}/v1`, apiKey: 'k' }, backup: { type: 'openai', baseURL: `${up.url}/v1`, apiKey: 'k' } },
+      models: { slowbody: { candidates: ['up/slow-body', 'backup/fast'] }, silent: { candidates: ['up/silent', 'backup/fast'] } },
+    });
+    try {
+      const client = new OpenAI({ baseURL: gw.baseURL, apiKey: 'x', maxRetries: 0 });
+      const kept = await client.chat.completions.create({ model: 'slowbody', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+      assert.equal(kept.data.choices[0].message.content, 'slow-body', 'headers in time: the slow body is waited for');
+      assert.equal(kept.response.headers.get('x-aisbf-attempts'), '1');
+      const moved = await client.chat.completions.create({ model: 'silent', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+      assert.equal(moved.data.choices[0].message.content, 'fast', 'no first byte within ttftMs: the next candidate answers');
+      assert.equal(moved.response.headers.get('x-aisbf-attempts'), '2');
+    } finally {
+      await gw.close();
+      await up.close();
     }
   });
 });

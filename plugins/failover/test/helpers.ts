@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  createLogger, responseToChunks, type AttemptFn, type AttemptResult, type Candidate, type ChatChunk, type ChatResponse, type ChatStream,
+  AISBF_ERR_UPSTREAM_TIMEOUT, createLogger, responseToChunks, type AttemptFn, type AttemptResult, type Candidate, type ChatChunk, type ChatResponse, type ChatStream,
   type RequestContext,
 } from 'aisbf';
 
@@ -74,16 +74,28 @@ export function scripted(script: Record<string, Step[]>) {
   const calls: string[] = [];
   const aborted: string[] = [];
   const count = new Map<string, number>();
-  const attempt: AttemptFn = async (candidate, signal) => {
+  // Like core's attempt: the strategy's signal cancels it, and a first-byte limit aborts it with a 504.
+  const attempt: AttemptFn = async (candidate, signal, limits) => {
     const p = candidate.provider;
     calls.push(p);
     const n = count.get(p) ?? 0;
     count.set(p, n + 1);
     const steps = script[p];
     const step = steps[Math.min(n, steps.length - 1)];
-    const sig = signal ?? new AbortController().signal;
-    sig.addEventListener('abort', () => aborted.push(p), { once: true });
-    return { candidate, value: await step(sig, candidate) };
+    const local = new AbortController();
+    if (signal?.aborted) local.abort(signal.reason);
+    else signal?.addEventListener('abort', () => local.abort(signal.reason), { once: true });
+    local.signal.addEventListener('abort', () => aborted.push(p), { once: true });
+    const limit = limits?.firstByteTimeoutMs;
+    const timer = limit === undefined ? undefined : setTimeout(() => local.abort(AISBF_ERR_UPSTREAM_TIMEOUT(p, `no response within ${limit} ms`)), limit);
+    try {
+      return { candidate, value: await step(local.signal, candidate) };
+    } catch (err) {
+      // Core rejects an aborted call with the abort's reason (the 504, or the client's departure).
+      throw local.signal.aborted ? local.signal.reason : err;
+    } finally {
+      clearTimeout(timer);
+    }
   };
   return { attempt, calls, aborted };
 }
