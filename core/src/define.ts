@@ -1,5 +1,5 @@
 import type { Candidate, RequestContext } from './context.js';
-import type { JSONSchema, Plugin, ProviderAdapter, ProviderConfig } from './plugin.js';
+import type { JSONSchema, Plugin, ProviderAdapter, ProviderConfig, RoutePolicy } from './plugin.js';
 
 /**
  * Types a plugin and checks its shape early (a missing name is a bug in the
@@ -21,7 +21,7 @@ export function definePlugin<P extends Plugin>(plugin: P): P {
  * export default () => defineProvider({ type: 'acme', defaults: { baseURL: 'https://api.acme.ai' }, chat, error });
  */
 export function defineProvider<O extends ProviderConfig>(adapter: ProviderAdapter<O>, extra: Omit<Plugin, 'name' | 'provider'> = {}): Plugin {
-  return definePlugin({ ...extra, name: extra && 'name' in extra ? String((extra as Plugin).name) : adapter.type, provider: adapter as ProviderAdapter });
+  return definePlugin({ ...extra, name: adapter.type, provider: adapter as ProviderAdapter });
 }
 
 export interface PolicyDefinition<O> {
@@ -51,6 +51,6 @@ export function definePolicy<O = unknown>(def: PolicyDefinition<O>): Plugin {
     options: def.options,
     setup: def.setup,
     close: def.close,
-    route: { always: def.always, select: def.select as Plugin['route'] extends infer R ? R extends { select: infer S } ? S : never : never },
+    route: { always: def.always, select: def.select as RoutePolicy['select'] },
   });
 }

@@ -232,4 +232,3 @@ async function resolvePolicies(entries: PolicyEntry[], keyPath: string, plugins:
   return out;
 }
 
-export type { PolicyEntry };

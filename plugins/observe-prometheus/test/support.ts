@@ -1,5 +1,5 @@
 import {
-  AISBF_ERR_RATE_LIMITED, definePlugin, isGatewayError, type AttemptResult, type CacheEntry, type ChatRequest, type ChatResponse, type Plugin,
+  AISBF_ERR_RATE_LIMITED, definePlugin, isGatewayError, type AttemptResult, type Plugin,
 } from 'aisbf';
 
 /** One sample of a Prometheus text exposition. */
@@ -30,43 +30,8 @@ export function sum(samples: Sample[], name: string, match: Record<string, strin
     .reduce((n, s) => n + s.value, 0);
 }
 
-/** Polls `check` until it returns a value (not undefined), at most `tries` times: observe events are asynchronous. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, tries = 200): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = await check();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
-function lastUser(req: ChatRequest): string {
-  const m = req.messages.at(-1);
-  return typeof m?.content === 'string' ? m.content : '';
-}
 
-/**
- * A cache for tests, keyed by the prompt, that leaves the record the cache
- * plugin documents in `ctx.locals.cache` (outcome, hit, savedUsage, savedFrom).
- */
-export function testCache(): Plugin {
-  const store = new Map<string, { entry: CacheEntry; from: { provider: string; model: string } }>();
-  return definePlugin({
-    name: 'test-cache',
-    cache: {
-      get(ctx) {
-        const found = ctx.stream ? undefined : store.get(lastUser(ctx.body as ChatRequest));
-        ctx.locals.cache = found
-          ? { outcome: 'hit', hit: true, savedUsage: (found.entry.response as ChatResponse).usage, savedFrom: found.from }
-          : { outcome: 'miss', hit: false };
-        return found?.entry;
-      },
-      set(ctx, entry) {
-        if (ctx.served) store.set(lastUser(ctx.body as ChatRequest), { entry, from: { provider: ctx.served.provider, model: ctx.served.model } });
-      },
-    },
-  });
-}
 
 /** Refuses requests carrying `x-test-limit: rate` (rate limit) or `x-test-limit: budget` (budget), as the real limiters answer. */
 export function testLimits(): Plugin {
@@ -103,3 +68,5 @@ export function testFailover(breakers: Array<{ provider: string; model: string; 
     },
   });
 }
+
+export { eventually, testCache } from '../../../test/support/observers.js';

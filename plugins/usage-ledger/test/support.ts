@@ -1,4 +1,4 @@
-import { definePlugin, type CacheEntry, type ChatRequest, type ChatResponse, type Plugin } from 'aisbf';
+import { definePlugin, type Plugin } from 'aisbf';
 
 /** Client keys of the test tenants and the principals they stand for. */
 export const TENANTS: Record<string, { id: string; user: string; team: string }> = {
@@ -19,40 +19,8 @@ export function testAuth(): Plugin {
   });
 }
 
-function lastUser(req: ChatRequest): string {
-  const m = req.messages.at(-1);
-  return typeof m?.content === 'string' ? m.content : '';
-}
 
-/** A prompt-keyed cache leaving the record the cache plugin documents in `ctx.locals.cache`. */
-export function testCache(): Plugin {
-  const store = new Map<string, { entry: CacheEntry; from: { provider: string; model: string } }>();
-  return definePlugin({
-    name: 'test-cache',
-    cache: {
-      get(ctx) {
-        const found = ctx.stream ? undefined : store.get(lastUser(ctx.body as ChatRequest));
-        ctx.locals.cache = found
-          ? { outcome: 'hit', hit: true, savedUsage: (found.entry.response as ChatResponse).usage, savedFrom: found.from }
-          : { outcome: 'miss', hit: false };
-        return found?.entry;
-      },
-      set(ctx, entry) {
-        if (ctx.served) store.set(lastUser(ctx.body as ChatRequest), { entry, from: { provider: ctx.served.provider, model: ctx.served.model } });
-      },
-    },
-  });
-}
 
-/** Polls `check` until it returns a value, at most `tries` times: observe events and batches are asynchronous. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, tries = 300): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = await check();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 /** Runs `tasks` with at most `limit` in flight. */
 export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
@@ -79,3 +47,5 @@ export function parseCsv(text: string): string[][] {
     return cells;
   });
 }
+
+export { eventually, testCache } from '../../../test/support/observers.js';
