@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
 import type { ChatRequest, EmbeddingsRequest, ModelInfo } from '../canonical.js';
@@ -11,6 +11,7 @@ import {
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Answer, Pipeline } from '../pipeline.js';
+import { HttpRequestContext } from './http-request-context.js';
 import { readJsonBody } from './read-body.js';
 import { chatRequestSchema, compileValidator, embeddingsRequestSchema } from './request-schemas.js';
 
@@ -100,28 +101,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     res.once('close', () => {
       if (!res.writableFinished) abort.abort(AISBF_ERR_CLIENT_CLOSED());
     });
-    const ctx: CoreContext = {
-      [kAbort]: abort,
-      id,
-      kind,
-      body,
-      stream: kind === 'chat' && (body as ChatRequest).stream === true,
-      headers: koa.headers,
-      get signal() {
-        return abort.signal;
-      },
-      startedAt: performance.now(),
-      model: body.model,
-      candidates: [],
-      attempts: [],
-      locals: {},
-      setHeader: (name, value) => {
-        // Checked here, so a bad header fails the plugin that set it, not the answer's writeHead.
-        validateHeaderName(name);
-        validateHeaderValue(name, value);
-        out[name.toLowerCase()] = value;
-      },
-    };
+    const ctx = new HttpRequestContext({ id, kind, body, headers: koa.headers, abort, out });
     let answer: Answer;
     try {
       answer = await pipeline.run(ctx);

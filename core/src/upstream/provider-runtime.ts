@@ -63,12 +63,12 @@ export class ProviderRuntime {
     const up = adapter.chat.request(req, target);
     if (up.dropped?.length) call.onDropped?.(up.dropped);
     if (!stream) {
-      const answer = await this.#call(adapter, up, target, abort, call.limits, true);
+      const answer = await this.#call(adapter, up, target, abort, call.limits);
       return adapter.chat.response(await this.#json(answer), target, req);
     }
     const local = Abort.follow(abort);
     try {
-      const answer = await this.#call(adapter, up, target, local, call.limits, false);
+      const answer = await this.#call(adapter, up, target, local, call.limits);
       const translator = adapter.chat.stream(target, req);
       return await startStream(this.#events(answer, up.framing ?? 'sse', translator, local), local);
     } catch (err) {
@@ -88,7 +88,7 @@ export class ProviderRuntime {
     if (!translator) throw this.#noEmbeddings();
     const up = translator.request(req, target);
     if (up.dropped?.length) call.onDropped?.(up.dropped);
-    const answer = await this.#call(this.adapter, up, target, abort, call.limits, true);
+    const answer = await this.#call(this.adapter, up, target, abort, call.limits);
     return translator.response(await this.#json(answer), target, req);
   }
 
@@ -113,7 +113,7 @@ export class ProviderRuntime {
     }
   }
 
-  async #call(adapter: HttpProviderAdapter, up: UpstreamRequest, target: ProviderTarget, abort: Abort, limits: AttemptLimits | undefined, whole: boolean): Promise<HttpAnswer> {
+  async #call(adapter: HttpProviderAdapter, up: UpstreamRequest, target: ProviderTarget, abort: Abort, limits?: AttemptLimits): Promise<HttpAnswer> {
     const headers: Record<string, string> = { ...this.config.headers, ...up.headers };
     if (up.body !== undefined) headers['content-type'] = 'application/json';
     // A strategy's first-byte limit needs a precise timer: undici rounds header timeouts to about a second.
@@ -135,8 +135,6 @@ export class ProviderRuntime {
         connectTimeoutMs: this.config.connectTimeoutMs ?? limits?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         abort: guard ?? abort,
         provider: this.id,
-        // A first-byte limit is lifted at the headers, so such a call must resolve there.
-        whole: whole && firstByte === undefined,
       });
     } finally {
       clearTimeout(timer);
