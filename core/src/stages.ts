@@ -46,7 +46,17 @@ export interface Stages {
   /** Some loaded policy applies to every route (the route stage's waterfall has taps). */
   readonly hasAlwaysPolicies: boolean;
   readonly failover?: { plugin: string; hook: FailoverHook };
-  readonly observers: ReadonlyArray<{ plugin: string; hooks: ObserveHooks }>;
+  /** Observer hooks by event, in plugin order: an event nobody listens to costs nothing. */
+  readonly observers: Readonly<Record<ObserveEvent, ReadonlyArray<Observer>>>;
+}
+
+/** The events of the observe stage. */
+export type ObserveEvent = keyof ObserveHooks;
+
+interface Observer {
+  plugin: string;
+  hooks: ObserveHooks;
+  fn: (ctx: RequestContext, arg?: unknown) => unknown;
 }
 
 /** Runs `fn`, wrapping anything but a GatewayError with the plugin name and stage. */
@@ -77,7 +87,7 @@ export function createStages(plugins: readonly Plugin[], logger: Logger): Stages
   const served: Record<StageName | 'provider' | 'state', string[]> = {
     auth: [], ratelimit: [], cache: [], route: [], failover: [], observe: [], provider: [], state: [],
   };
-  const observers: Array<{ plugin: string; hooks: ObserveHooks }> = [];
+  const observers: Record<ObserveEvent, Observer[]> = { request: [], attempt: [], response: [], error: [] };
   let failover: Stages['failover'];
 
   for (const p of plugins) {
@@ -121,7 +131,11 @@ export function createStages(plugins: readonly Plugin[], logger: Logger): Stages
       served.failover.push(name);
     }
     if (p.observe) {
-      observers.push({ plugin: name, hooks: p.observe });
+      const hooks = p.observe;
+      for (const event of Object.keys(observers) as ObserveEvent[]) {
+        const fn = hooks[event] as Observer['fn'] | undefined;
+        if (fn) observers[event].push({ plugin: name, hooks, fn });
+      }
       served.observe.push(name);
     }
     if (p.provider) served.provider.push(`${name} (type ${p.provider.type})`);
@@ -191,21 +205,34 @@ async function logged(logger: Logger, plugin: string, stage: string, fn: () => u
   }
 }
 
-/** Observe events: run after the response path, never awaited, errors logged. */
+/** Observe events waiting for the next turn of the event loop, in order. */
+const pending: Array<{ list: ReadonlyArray<Observer>; logger: Logger; event: ObserveEvent; ctx: RequestContext; arg: unknown }> = [];
+
+/**
+ * Observe events: run after the response path, never awaited, errors logged.
+ * Events queue up and one `setImmediate` runs them all, in order: under load
+ * many requests finish per turn of the event loop, and a timer each would
+ * cost more than most observers do.
+ */
 export function emit(
   stages: Stages,
   logger: Logger,
-  event: 'request' | 'attempt' | 'response' | 'error',
+  event: ObserveEvent,
   ctx: RequestContext,
   arg?: AttemptRecord | RequestSummary,
 ): void {
-  if (stages.observers.length === 0) return;
-  setImmediate(() => {
-    for (const o of stages.observers) {
-      const fn = o.hooks[event] as ((c: RequestContext, a?: unknown) => unknown) | undefined;
-      if (!fn) continue;
+  const list = stages.observers[event];
+  if (list.length === 0) return;
+  if (pending.push({ list, logger, event, ctx, arg }) === 1) setImmediate(drain);
+}
+
+function drain(): void {
+  // Events emitted by observers themselves wait for the next turn.
+  const batch = pending.splice(0, pending.length);
+  for (const { list, logger, event, ctx, arg } of batch) {
+    for (const o of list) {
       try {
-        const r = fn.call(o.hooks, ctx, arg);
+        const r = o.fn.call(o.hooks, ctx, arg);
         if (r && typeof (r as Promise<unknown>).then === 'function') {
           (r as Promise<unknown>).catch((err) => logger.warn({ plugin: o.plugin, event, err: String(err) }, 'observer failed'));
         }
@@ -213,5 +240,5 @@ export function emit(
         logger.warn({ plugin: o.plugin, event, err: String(err) }, 'observer failed');
       }
     }
-  });
+  }
 }

@@ -58,7 +58,7 @@ describe('usage-ledger: PostgreSQL', function () {
   it('creates the table and its indexes at start', async () => {
     const idx = await db.query('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table]);
     const names = idx.rows.map((r) => r.indexname as string);
-    for (const suffix of ['_ts_idx', '_team_ts_idx', '_principal_ts_idx', '_model_ts_idx']) assert.ok(names.includes(table + suffix), suffix);
+    for (const suffix of ['_ts_brin', '_request_id_idx']) assert.ok(names.includes(table + suffix), suffix);
   });
 
   it('records one row per request under concurrent load, with matching tokens and cost', async () => {
@@ -156,6 +156,20 @@ describe('usage-ledger: PostgreSQL', function () {
     const full = `Echo: ${body.messages[0].content}`;
     assert.ok(row.output_tokens >= Math.ceil(seen.length / 4) && row.output_tokens <= Math.ceil(full.length / 4), `output ${row.output_tokens} for ${seen.length} chars read`);
     assert.ok(Math.abs(Number(row.cost_usd) - price('slow/slow-1', input, row.output_tokens)) < 1e-9);
+  });
+
+  it('records a model name PostgreSQL text refuses (U+0000) without losing its batch', async () => {
+    const odd = `no\u0000such-${table}`;
+    await assert.rejects(
+      client(KEYS[0]).chat.completions.create({ model: odd, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': `nul-${table}` } }),
+      (err: unknown) => err instanceof OpenAI.NotFoundError,
+    );
+    await client(KEYS[0]).chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': `after-nul-${table}` } });
+    const rows = await eventually(async () => {
+      const r = (await db.query(`SELECT request_id, model, status FROM ${table} WHERE request_id = ANY($1) ORDER BY request_id`, [[`nul-${table}`, `after-nul-${table}`]])).rows;
+      return r.length === 2 ? r : undefined;
+    }, 'both rows');
+    assert.deepEqual(rows.map((r) => [r.request_id, r.model, r.status]), [[`after-nul-${table}`, 'smart', 200], [`nul-${table}`, `nosuch-${table}`, 404]]);
   });
 
   describe('GET /admin/usage', () => {
