@@ -64,7 +64,6 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
   const logBodies = options.logBodies === true;
   let log: Logger | undefined;
   let flush: (() => void) | undefined;
-  let flusher: NodeJS.Timeout | undefined;
   let scrub: SecretScrubber;
   let catalog: Catalog;
   let config: ResolvedConfig;
@@ -98,17 +97,16 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
       let dest: DestinationStream;
       if (typeof d === 'string' || typeof d === 'number') {
         // Asynchronous, buffered writes: logging must not block the event loop that serves
-        // requests, and one write per line costs more than building the line.
+        // requests, and one write per line costs more than building the line. Lines are kept
+        // as Buffers (sonic-boom's buffer mode): its text mode re-measures the whole pending
+        // text on every line.
         const bufferBytes = options.bufferBytes ?? 4096;
-        const boom = pino.destination({ dest: d, sync: false, mkdir: typeof d === 'string', minLength: bufferBytes });
+        const boom = pino.destination({
+          dest: d, sync: false, mkdir: typeof d === 'string', minLength: bufferBytes,
+          contentMode: 'buffer', periodicFlush: bufferBytes > 0 ? options.flushIntervalMs ?? 250 : 0,
+        } as Parameters<typeof pino.destination>[0]);
         flush = () => boom.flushSync();
-        if (bufferBytes > 0) {
-          flusher = setInterval(() => {
-            // Not open yet, or already writing: the next tick will do.
-            try { boom.flush(); } catch { /* retried at the next interval */ }
-          }, options.flushIntervalMs ?? 250).unref();
-        }
-        dest = boom;
+        dest = { write: (line: string) => boom.write(Buffer.from(line) as unknown as string) };
       } else dest = d;
       log = pino({
         level: options.level ?? 'info',
@@ -120,7 +118,6 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
       }, dest);
     },
     close() {
-      clearInterval(flusher);
       try {
         flush?.();
       } catch {

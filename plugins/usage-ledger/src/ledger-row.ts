@@ -42,22 +42,30 @@ export interface LedgerRow {
   ttftMs: number | null;
 }
 
+/**
+ * Text as PostgreSQL can store it: without U+0000, which text columns refuse
+ * (one such value would fail a whole batch). Model names come from clients.
+ */
+function storable<T extends string | null | undefined>(v: T): T {
+  return (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '') : v) as T;
+}
+
 /** The row of a finished request. */
 export function ledgerRow(ctx: RequestContext, summary: RequestSummary, catalog: Catalog, config: ResolvedConfig): LedgerRow {
   const f = requestOutcome(ctx, summary, catalog, config);
   const p = ctx.principal;
   const ttft = summary.ttftMs ?? ctx.ttftMs;
   return {
-    requestId: ctx.id,
+    requestId: ctx.id, // checked by core: [A-Za-z0-9._:-]
     // Wall-clock arrival: `startedAt` is a monotonic stamp, so step back by the duration.
     ts: new Date(Date.now() - summary.durationMs),
     kind: ctx.kind,
-    model: ctx.model,
+    model: storable(ctx.model),
     provider: f.provider ?? null,
-    upstreamModel: f.upstreamModel ?? null,
-    principalId: p?.id ?? null,
-    userId: p?.user ?? null,
-    team: p?.team ?? null,
+    upstreamModel: storable(f.upstreamModel ?? null),
+    principalId: storable(p?.id ?? null),
+    userId: storable(p?.user ?? null),
+    team: storable(p?.team ?? null),
     status: summary.status,
     cause: f.cause,
     cancelled: f.cancelled,

@@ -6,33 +6,16 @@ import type { GroupBy, UsageQuery, UsageTotals } from './usage-query.js';
 /** Identifiers PostgreSQL accepts unquoted: the table name is interpolated into SQL, so nothing else passes. */
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Columns written per row and their SQL types, in table order. */
-const COLUMNS: ReadonlyArray<readonly [name: string, type: string]> = [
-  ['request_id', 'text'], ['ts', 'timestamptz'], ['kind', 'text'], ['model', 'text'], ['provider', 'text'],
-  ['upstream_model', 'text'], ['principal_id', 'text'], ['user_id', 'text'], ['team', 'text'], ['status', 'integer'],
-  ['cause', 'text'], ['cancelled', 'boolean'], ['cache', 'text'], ['attempts', 'integer'], ['input_tokens', 'integer'],
-  ['output_tokens', 'integer'], ['cached_tokens', 'integer'], ['tokens_estimated', 'boolean'], ['cost_usd', 'numeric'],
-  ['saved_usd', 'numeric'], ['duration_ms', 'double precision'], ['ttft_ms', 'double precision'],
+/** Columns written per row: name, SQL type, and the `LedgerRow` field that fills it. */
+const COLUMNS: ReadonlyArray<readonly [name: string, type: string, field: keyof LedgerRow]> = [
+  ['request_id', 'text', 'requestId'], ['ts', 'timestamptz', 'ts'], ['kind', 'text', 'kind'], ['model', 'text', 'model'],
+  ['provider', 'text', 'provider'], ['upstream_model', 'text', 'upstreamModel'], ['principal_id', 'text', 'principalId'],
+  ['user_id', 'text', 'userId'], ['team', 'text', 'team'], ['status', 'integer', 'status'], ['cause', 'text', 'cause'],
+  ['cancelled', 'boolean', 'cancelled'], ['cache', 'text', 'cache'], ['attempts', 'integer', 'attempts'],
+  ['input_tokens', 'integer', 'inputTokens'], ['output_tokens', 'integer', 'outputTokens'], ['cached_tokens', 'integer', 'cachedTokens'],
+  ['tokens_estimated', 'boolean', 'tokensEstimated'], ['cost_usd', 'numeric', 'costUsd'], ['saved_usd', 'numeric', 'savedUsd'],
+  ['duration_ms', 'double precision', 'durationMs'], ['ttft_ms', 'double precision', 'ttftMs'],
 ];
-
-/**
- * PostgreSQL text cannot hold U+0000, and one such value fails the whole
- * batch; the model names come from clients, so they are cleaned here.
- */
-function text<T extends string | null>(v: T): T {
-  return (v !== null && v.includes('\u0000') ? v.replaceAll('\u0000', '') : v) as T;
-}
-
-/** A row as the JSON object `json_to_recordset` reads: keys are the column names. */
-function columnsOf(r: LedgerRow) {
-  return {
-    request_id: text(r.requestId), ts: r.ts, kind: r.kind, model: text(r.model), provider: text(r.provider),
-    upstream_model: text(r.upstreamModel), principal_id: text(r.principalId), user_id: text(r.userId), team: text(r.team), status: r.status,
-    cause: r.cause, cancelled: r.cancelled, cache: r.cache, attempts: r.attempts, input_tokens: r.inputTokens,
-    output_tokens: r.outputTokens, cached_tokens: r.cachedTokens, tokens_estimated: r.tokensEstimated, cost_usd: r.costUsd,
-    saved_usd: r.savedUsd, duration_ms: r.durationMs, ttft_ms: r.ttftMs,
-  } satisfies Record<(typeof COLUMNS)[number][0], unknown>;
-}
 
 // Grouping expressions are fixed strings chosen by a validated enum, never client text.
 const GROUP_EXPR: Record<GroupBy, string> = {
@@ -61,8 +44,9 @@ export class PgUsageStore implements UsageStore {
   constructor(url: string, table: string, poolSize = 4) {
     if (!TABLE_NAME.test(table)) throw new Error(`usage-ledger: table '${table}' is not a plain lower-case SQL name (a-z, 0-9, _).`);
     this.#table = table;
-    const names = COLUMNS.map(([n]) => n).join(', ');
-    this.#insertSql = `INSERT INTO ${table} (${names}) SELECT ${names} FROM json_to_recordset($1::json) AS r(${COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`;
+    // json_to_recordset reads each row's fields by their JSON names, so the rows go as they are.
+    this.#insertSql = `INSERT INTO ${table} (${COLUMNS.map(([n]) => n).join(', ')}) `
+      + `SELECT ${COLUMNS.map(([, , f]) => `r."${f}"`).join(', ')} FROM json_to_recordset($1::json) AS r(${COLUMNS.map(([, t, f]) => `"${f}" ${t}`).join(', ')})`;
     this.#pool = new pg.Pool({ connectionString: url, max: poolSize });
     // An idle client's error (database restart) must not crash the process; the next query reconnects.
     this.#pool.on('error', () => undefined);
@@ -122,7 +106,7 @@ export class PgUsageStore implements UsageStore {
    */
   async insert(rows: LedgerRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const json = JSON.stringify(rows.map(columnsOf));
+    const json = JSON.stringify(rows);
     await this.#pool.query({ name: `aisbf-usage-insert-${this.#table}`, text: this.#insertSql, values: [json] });
   }
 

@@ -39,7 +39,7 @@ export class StateUsageStore implements UsageStore {
     // Add up the batch first: one increment per counter and combo, not per row.
     const sums = new Map<string, { day: string; combo: Combo; c: Record<Counter, number> }>();
     for (const r of rows) {
-      const day = utcDay(r.ts);
+      const day = utcDay(new Date(r.ts));
       const combo: Combo = [r.team, r.principalId, r.model, r.provider];
       const id = `${day}:${JSON.stringify(combo)}`;
       let s = sums.get(id);
