@@ -5,15 +5,15 @@ import type { RequestContext, RequestSummary, ResolvedConfig } from 'aisbf';
  * One request as the ledger records it (one row of `aisbf_usage`).
  *
  * @example
- * { requestId: '9b1…', ts: new Date(), kind: 'chat', model: 'smart', provider: 'claude', upstreamModel: 'claude-sonnet-4-5',
+ * { requestId: '9b1…', ts: 1795514400000, kind: 'chat', model: 'smart', provider: 'claude', upstreamModel: 'claude-sonnet-4-5',
  *   principalId: 'key_7f3a', userId: 'ana', team: 'search', status: 200, cause: 'ok', cancelled: false, cache: 'miss',
  *   attempts: 1, inputTokens: 12, outputTokens: 40, cachedTokens: 0, tokensEstimated: false, costUsd: 0.000636, savedUsd: 0,
  *   durationMs: 812.4, ttftMs: null }
  */
 export interface LedgerRow {
   requestId: string;
-  /** When the request arrived. */
-  ts: Date;
+  /** When the request arrived, in epoch milliseconds (a number is cheaper to keep and to write than a Date). */
+  ts: number;
   kind: 'chat' | 'embeddings';
   /** The public model name (or `<provider>/<model>`) the client asked for. */
   model: string;
@@ -58,7 +58,7 @@ export function ledgerRow(ctx: RequestContext, summary: RequestSummary, catalog:
   return {
     requestId: ctx.id, // checked by core: [A-Za-z0-9._:-]
     // Wall-clock arrival: `startedAt` is a monotonic stamp, so step back by the duration.
-    ts: new Date(Date.now() - summary.durationMs),
+    ts: Date.now() - summary.durationMs,
     kind: ctx.kind,
     model: storable(ctx.model),
     provider: f.provider ?? null,

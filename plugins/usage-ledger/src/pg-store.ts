@@ -1,4 +1,8 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyLine } from './copy-text.js';
 import type { LedgerRow } from './ledger-row.js';
 import type { UsageStore } from './usage-store.js';
 import type { GroupBy, UsageQuery, UsageTotals } from './usage-query.js';
@@ -39,14 +43,12 @@ export class PgUsageStore implements UsageStore {
   readonly kind = 'postgres';
   readonly #pool: pg.Pool;
   readonly #table: string;
-  readonly #insertSql: string;
+  readonly #copySql: string;
 
   constructor(url: string, table: string, poolSize = 4) {
     if (!TABLE_NAME.test(table)) throw new Error(`usage-ledger: table '${table}' is not a plain lower-case SQL name (a-z, 0-9, _).`);
     this.#table = table;
-    // json_to_recordset reads each row's fields by their JSON names, so the rows go as they are.
-    this.#insertSql = `INSERT INTO ${table} (${COLUMNS.map(([n]) => n).join(', ')}) `
-      + `SELECT ${COLUMNS.map(([, , f]) => `r."${f}"`).join(', ')} FROM json_to_recordset($1::json) AS r(${COLUMNS.map(([, t, f]) => `"${f}" ${t}`).join(', ')})`;
+    this.#copySql = `COPY ${table} (${COLUMNS.map(([n]) => n).join(', ')}) FROM STDIN`;
     this.#pool = new pg.Pool({ connectionString: url, max: poolSize });
     // An idle client's error (database restart) must not crash the process; the next query reconnects.
     this.#pool.on('error', () => undefined);
@@ -99,15 +101,24 @@ export class PgUsageStore implements UsageStore {
   }
 
   /**
-   * One INSERT per batch, the rows passed as one JSON document read by
-   * `json_to_recordset`: one parameter whatever the batch size, so the
-   * statement is prepared once, and the gateway serialises the batch with
-   * JSON.stringify instead of escaping every value into a PostgreSQL array.
+   * One COPY per batch, in text format. A batch is all or nothing: a row the
+   * database refuses fails its batch, which the write queue retries once.
    */
   async insert(rows: LedgerRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const json = JSON.stringify(rows);
-    await this.#pool.query({ name: `aisbf-usage-insert-${this.#table}`, text: this.#insertSql, values: [json] });
+    let text = '';
+    for (const r of rows) text += copyLine(COLUMNS.map(([, type, field]) => (type === 'timestamptz' ? new Date(r[field] as number).toISOString() : r[field])));
+    const client = await this.#pool.connect();
+    let failure: Error | undefined;
+    try {
+      await pipeline(Readable.from([text]), client.query(copyFrom(this.#copySql)));
+    } catch (err) {
+      failure = err as Error;
+      throw err;
+    } finally {
+      // A connection that failed mid-COPY is not reused.
+      client.release(failure);
+    }
   }
 
   async totals(q: UsageQuery): Promise<UsageTotals[]> {

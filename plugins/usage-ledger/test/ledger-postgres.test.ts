@@ -158,8 +158,8 @@ describe('usage-ledger: PostgreSQL', function () {
     assert.ok(Math.abs(Number(row.cost_usd) - price('slow/slow-1', input, row.output_tokens)) < 1e-9);
   });
 
-  it('records a model name PostgreSQL text refuses (U+0000) without losing its batch', async () => {
-    const odd = `no\u0000such-${table}`;
+  it('records a model name with characters COPY must escape, or PostgreSQL refuses (U+0000), without losing its batch', async () => {
+    const odd = `no\u0000such\t\\x\r\n-${table}`;
     await assert.rejects(
       client(KEYS[0]).chat.completions.create({ model: odd, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': `nul-${table}` } }),
       (err: unknown) => err instanceof OpenAI.NotFoundError,
@@ -169,7 +169,7 @@ describe('usage-ledger: PostgreSQL', function () {
       const r = (await db.query(`SELECT request_id, model, status FROM ${table} WHERE request_id = ANY($1) ORDER BY request_id`, [[`nul-${table}`, `after-nul-${table}`]])).rows;
       return r.length === 2 ? r : undefined;
     }, 'both rows');
-    assert.deepEqual(rows.map((r) => [r.request_id, r.model, r.status]), [[`after-nul-${table}`, 'smart', 200], [`nul-${table}`, `nosuch-${table}`, 404]]);
+    assert.deepEqual(rows.map((r) => [r.request_id, r.model, r.status]), [[`after-nul-${table}`, 'smart', 200], [`nul-${table}`, `nosuch\t\\x\r\n-${table}`, 404]]);
   });
 
   describe('GET /admin/usage', () => {
