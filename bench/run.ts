@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { Pool } from 'undici';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -182,8 +183,10 @@ async function main(): Promise<void> {
 
   // Observability: the three plugins against the same gateway without them, interleaved to spread the noise.
   const dbUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  // A fresh table each run, dropped after: a table grown by earlier runs would slow the inserts measured here.
+  const ledgerTable = `aisbf_bench_usage_${process.pid}`;
   const observed = {
-    plugins: [['observe-log', { destination: '/dev/null' }], 'observe-prometheus', ['usage-ledger', { databaseUrl: dbUrl, table: 'aisbf_bench_usage' }]],
+    plugins: [['observe-log', { destination: '/dev/null' }], 'observe-prometheus', ['usage-ledger', { databaseUrl: dbUrl, table: ledgerTable }]],
     providers: up, models: { bench: { candidates: ['up/bench-1'] } },
   };
   const plain = { providers: up, models: { bench: { candidates: ['up/bench-1'] } } };
@@ -197,6 +200,8 @@ async function main(): Promise<void> {
     b.child.kill();
     pairs.push([without, withObs]);
   }
+  const db = new pg.Pool({ connectionString: dbUrl, max: 1 });
+  await db.query(`DROP TABLE IF EXISTS ${ledgerTable}`).finally(() => db.end());
 
   // Hedging: one provider stalls 1 request in 10 for 250 ms; the backup is healthy.
   const stally = await start(tsx('upstream.ts', '--stall-every', '10', '--stall-ms', '250'));
