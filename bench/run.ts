@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   };
   const plain = { providers: up, models: { bench: { candidates: ['up/bench-1'] } } };
   const pairs: Array<[Row, Row]> = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     const a = await gateway(plain);
     const without = await measure(`aisbf: without observers (pair ${i + 1})`, a);
     a.child.kill();
