@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
 import type { ChatRequest, EmbeddingsRequest, ModelInfo } from '../canonical.js';
-import { kAbort, type CoreContext, type RequestContext, type RequestKind } from '../context.js';
+import type { RequestContext, RequestKind } from '../context.js';
 import { Abort } from '../upstream/abort.js';
 import {
   AISBF_ERR_CLIENT_CLOSED, AISBF_ERR_INTERNAL, AISBF_ERR_METHOD_NOT_ALLOWED, AISBF_ERR_NOT_FOUND,
