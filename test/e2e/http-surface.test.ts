@@ -60,6 +60,44 @@ describe('e2e: HTTP surface and bad input', () => {
     assert.notEqual(replaced.headers.get('x-request-id'), 'bad id with spaces');
   });
 
+  it('proxied endpoints send the request id on answers and errors, also when reached through the router', async () => {
+    const body = JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
+    const ok = await post(body, { 'content-type': 'application/json', 'x-request-id': 'proxied-1' });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('x-request-id'), 'proxied-1');
+    assert.equal(ok.headers.get('x-aisbf-provider'), 'echo');
+    const missing = await post(JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }), { 'content-type': 'application/json', 'x-request-id': 'proxied-2' });
+    isOpenAIError(missing.json(), 404, missing.status);
+    assert.equal(missing.headers.get('x-request-id'), 'proxied-2');
+    const bad = await post('{"model":', { 'content-type': 'application/json', 'x-request-id': 'proxied-3' });
+    isOpenAIError(bad.json(), 400, bad.status);
+    assert.equal(bad.headers.get('x-request-id'), 'proxied-3');
+    // A trailing slash is not one of the exact paths matched first: the router serves it the same way.
+    const slash = await raw('/v1/chat/completions/', { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'proxied-4' }, body });
+    assert.equal(slash.status, 200);
+    assert.equal(slash.headers.get('x-request-id'), 'proxied-4');
+    assert.equal(slash.headers.get('x-aisbf-provider'), 'echo');
+  });
+
+  it('a plugin that sets an invalid response header fails its own hook, not the answer', async () => {
+    const g = await startGateway({
+      plugins: [{ name: 'bad-header', auth: (ctx) => { ctx.setHeader('x-bad', 'line\nbreak'); return { id: 'k' }; } }],
+      providers: { echo: { type: 'mock' } },
+    });
+    try {
+      const res = await fetch(`${g.url}/v1/chat/completions`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'echo/m', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      const body = await res.json() as ErrorBody;
+      isOpenAIError(body, 500, res.status);
+      assert.match(body.error.message, /bad-header/);
+      assert.equal(res.headers.get('x-bad'), null);
+      assert.ok(res.headers.get('x-request-id'));
+    } finally {
+      await g.close();
+    }
+  });
+
   it('embeddings: the SDK asks for base64 and decodes the float32 vectors', async () => {
     const res = await client.embeddings.create({ model: 'emb', input: ['alpha', 'beta'] });
     assert.equal(res.data.length, 2);
