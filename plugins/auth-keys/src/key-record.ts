@@ -1,14 +1,8 @@
+import type { Limits } from '@aisbf/plugin-ratelimit';
 import { AISBF_ERR_INVALID_REQUEST } from 'aisbf';
 
-/** Per-key rate limits; read by the `ratelimit` plugin from the principal. */
-export interface KeyLimits {
-  /** Requests per minute. */
-  rpm?: number;
-  /** Tokens per minute (input estimate + max output at admission, actual usage after). */
-  tpm?: number;
-  /** Requests in flight at once. */
-  concurrent?: number;
-}
+/** Per-key rate limits: the `ratelimit` plugin's `Limits`, which it reads from the principal. */
+export type KeyLimits = Limits;
 
 /** A per-key spend limit; read by the `budget` plugin from the principal. */
 export interface KeyBudget {
@@ -55,17 +49,7 @@ export function publicView(r: KeyRecord): PublicKey {
   return { object: 'api_key', ...rest };
 }
 
-/** JSON Schema pieces shared by the plugin options (config keys) and the admin API. */
-export const limitsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    rpm: { type: 'integer', minimum: 1 },
-    tpm: { type: 'integer', minimum: 1 },
-    concurrent: { type: 'integer', minimum: 1 },
-  },
-} as const;
-
+/** JSON Schema of a key's budget, shared by the plugin options (config keys) and the admin API. */
 export const budgetSchema = {
   type: 'object',
   additionalProperties: false,

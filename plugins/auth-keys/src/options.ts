@@ -1,4 +1,5 @@
-import { budgetSchema, limitsSchema, type KeyRecord } from './key-record.js';
+import { limitsSchema } from '@aisbf/plugin-ratelimit';
+import { budgetSchema, type KeyRecord } from './key-record.js';
 import type { KeyStoreOptions } from './key-store.js';
 
 /**

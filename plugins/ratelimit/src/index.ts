@@ -5,7 +5,7 @@ import { optionsSchema, scopesFor, type RateLimitOptions } from './limits.js';
 import { admissionCandidates, outputAllowance } from './request-size.js';
 
 export { RateLimiter, type Admission, type Reservation } from './limiter.js';
-export { scopesFor, type Limits, type RateLimitOptions, type Scope, type ScopeKind } from './limits.js';
+export { limitsSchema, scopesFor, type Limits, type RateLimitOptions, type Scope, type ScopeKind } from './limits.js';
 export { admissionCandidates, outputAllowance } from './request-size.js';
 export { resetDuration } from './reset-duration.js';
 

@@ -66,7 +66,11 @@ export function scopesFor(ctx: RequestContext, options: RateLimitOptions): Scope
   return out.filter((s) => hasAny(s.limits));
 }
 
-const limitsSchema = {
+/**
+ * JSON Schema of `Limits`: for this plugin's options, and for plugins that
+ * hand limits to it on the principal (auth-keys stores them per key).
+ */
+export const limitsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -74,7 +78,7 @@ const limitsSchema = {
     tpm: { type: 'integer', minimum: 1 },
     concurrent: { type: 'integer', minimum: 1 },
   },
-};
+} as const;
 
 const named = { type: 'object', additionalProperties: limitsSchema };
 

@@ -10,16 +10,20 @@ import type { GroupBy, UsageQuery, UsageTotals } from './usage-query.js';
 /** Identifiers PostgreSQL accepts unquoted: the table name is interpolated into SQL, so nothing else passes. */
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Columns written per row: name, SQL type, and the `LedgerRow` field that fills it. */
-const COLUMNS: ReadonlyArray<readonly [name: string, type: string, field: keyof LedgerRow]> = [
-  ['request_id', 'text', 'requestId'], ['ts', 'timestamptz', 'ts'], ['kind', 'text', 'kind'], ['model', 'text', 'model'],
-  ['provider', 'text', 'provider'], ['upstream_model', 'text', 'upstreamModel'], ['principal_id', 'text', 'principalId'],
-  ['user_id', 'text', 'userId'], ['team', 'text', 'team'], ['status', 'integer', 'status'], ['cause', 'text', 'cause'],
-  ['cancelled', 'boolean', 'cancelled'], ['cache', 'text', 'cache'], ['attempts', 'integer', 'attempts'],
-  ['input_tokens', 'integer', 'inputTokens'], ['output_tokens', 'integer', 'outputTokens'], ['cached_tokens', 'integer', 'cachedTokens'],
-  ['tokens_estimated', 'boolean', 'tokensEstimated'], ['cost_usd', 'numeric', 'costUsd'], ['saved_usd', 'numeric', 'savedUsd'],
-  ['duration_ms', 'double precision', 'durationMs'], ['ttft_ms', 'double precision', 'ttftMs'],
+/** Columns written per row (as in the CREATE TABLE below), and the `LedgerRow` field that fills each. */
+const COLUMNS: ReadonlyArray<readonly [name: string, field: keyof LedgerRow]> = [
+  ['request_id', 'requestId'], ['ts', 'ts'], ['kind', 'kind'], ['model', 'model'], ['provider', 'provider'],
+  ['upstream_model', 'upstreamModel'], ['principal_id', 'principalId'], ['user_id', 'userId'], ['team', 'team'],
+  ['status', 'status'], ['cause', 'cause'], ['cancelled', 'cancelled'], ['cache', 'cache'], ['attempts', 'attempts'],
+  ['input_tokens', 'inputTokens'], ['output_tokens', 'outputTokens'], ['cached_tokens', 'cachedTokens'],
+  ['tokens_estimated', 'tokensEstimated'], ['cost_usd', 'costUsd'], ['saved_usd', 'savedUsd'],
+  ['duration_ms', 'durationMs'], ['ttft_ms', 'ttftMs'],
 ];
+
+/** One row's values in column order; `ts` (epoch ms) as the ISO text a timestamptz column reads. */
+function rowValues(r: LedgerRow): Array<string | number | boolean | null> {
+  return COLUMNS.map(([, field]) => (field === 'ts' ? new Date(r.ts).toISOString() : r[field]));
+}
 
 // Grouping expressions are fixed strings chosen by a validated enum, never client text.
 const GROUP_EXPR: Record<GroupBy, string> = {
@@ -32,8 +36,8 @@ const GROUP_EXPR: Record<GroupBy, string> = {
 
 /**
  * The ledger in PostgreSQL: one row per request in `aisbf_usage` (or the
- * configured table), created with its indexes at start, written in
- * multi-row INSERTs.
+ * configured table), created with its indexes at start, written with one
+ * COPY per batch.
  *
  * @example
  * const store = new PgUsageStore('postgres://ledger@db/aisbf', 'aisbf_usage');
@@ -107,7 +111,7 @@ export class PgUsageStore implements UsageStore {
   async insert(rows: LedgerRow[]): Promise<void> {
     if (rows.length === 0) return;
     let text = '';
-    for (const r of rows) text += copyLine(COLUMNS.map(([, type, field]) => (type === 'timestamptz' ? new Date(r[field] as number).toISOString() : r[field])));
+    for (const r of rows) text += copyLine(rowValues(r));
     const client = await this.#pool.connect();
     let failure: Error | undefined;
     try {
