@@ -1,9 +1,10 @@
 import { catalogFor, requestOutcome, type Catalog } from '@aisbf/plugin-catalog';
-import { definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
-import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+import { BatchWorker, definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
+import type { DestinationStream, Level, Logger } from 'pino';
 import { accessLine } from './access-line.js';
-import { LineBatcher } from './line-batcher.js';
-import { REDACTED_PATHS, SecretScrubber } from './secret-scrubber.js';
+import { createAccessLogger, type AccessLoggerOptions } from './access-logger.js';
+import type { LogItem } from './log-worker.js';
+import { SecretScrubber } from './secret-scrubber.js';
 
 export type { AccessLine } from './access-line.js';
 export { REDACTED_PATHS, SecretScrubber } from './secret-scrubber.js';
@@ -30,29 +31,22 @@ export interface ObserveLogOptions {
   /**
    * Characters of lines gathered before a write to a file or descriptor: one
    * write carries many lines under load. Lines never wait longer than
-   * `flushIntervalMs`. 0 writes each line at once. Default 4096.
+   * `flushIntervalMs`. 0 writes each line at once. Default 16384.
    */
   bufferBytes?: number;
   /** Longest a buffered line waits, in ms. Default 250. */
   flushIntervalMs?: number;
+  /**
+   * Serialise and write lines in a worker thread (default true for a file or
+   * descriptor; a stream given from code is always written on the main
+   * thread). The thread that serves requests then only hands each line's
+   * fields over, in batches.
+   */
+  worker?: boolean;
 }
 
-/**
- * pino's ISO timestamp, made once per millisecond: under load many lines
- * share a millisecond, and formatting the date is a measurable part of a line.
- */
-function isoTimestamp(): () => string {
-  let lastMs = -1;
-  let stamp = '';
-  return () => {
-    const now = Date.now();
-    if (now !== lastMs) {
-      lastMs = now;
-      stamp = `,"time":"${new Date(now).toISOString()}"`;
-    }
-    return stamp;
-  };
-}
+/** pino's level numbers, to skip a disabled line before building it. */
+const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 
 /**
  * One JSON access-log line per request (pino), with the principal, model,
@@ -63,18 +57,21 @@ function isoTimestamp(): () => string {
  */
 export default function observeLog(options: ObserveLogOptions = {}): Plugin {
   const logBodies = options.logBodies === true;
+  const minLevel = LEVELS[options.level ?? 'info'];
   let log: Logger | undefined;
   let flush: (() => void) | undefined;
+  let worker: BatchWorker<LogItem> | undefined;
   let scrub: SecretScrubber;
   let catalog: Catalog;
   let config: ResolvedConfig;
 
   function write(ctx: RequestContext, summary: RequestSummary): void {
-    if (!log) return;
     const level: Level = summary.status >= 500 ? 'error' : summary.status >= 400 ? 'warn' : 'info';
-    if (!log.isLevelEnabled(level)) return;
+    if (LEVELS[level] < minLevel) return;
     const facts = requestOutcome(ctx, summary, catalog, config);
-    log[level](accessLine(ctx, summary, facts, scrub, logBodies), 'request');
+    const line = accessLine(ctx, summary, facts, scrub, logBodies);
+    if (worker) worker.push([level, Date.now(), line]);
+    else log?.[level](line, 'request');
   }
 
   return definePlugin({
@@ -88,42 +85,43 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
         destination: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 1 }] },
         bufferBytes: { type: 'integer', minimum: 0, maximum: 1048576 },
         flushIntervalMs: { type: 'integer', minimum: 1 },
+        worker: { type: 'boolean' },
       },
     },
-    setup(api) {
+    async setup(api) {
       config = api.config;
       catalog = catalogFor(api.config);
       scrub = new SecretScrubber(api.config, [process.env.AISBF_ADMIN_KEY]);
-      const d = options.destination ?? 1;
-      let dest: DestinationStream;
-      if (typeof d === 'string' || typeof d === 'number') {
-        // Lines are batched and each batch goes out in one synchronous write, as Node writes
-        // its own stdout to pipes: under load one write carries several lines, without the
-        // thread-pool round trip of an asynchronous write (measured: ~1.5 µs a line).
-        const boom = pino.destination({ dest: d, sync: true, mkdir: typeof d === 'string' });
-        const batcher = new LineBatcher(boom, options.bufferBytes ?? 4096, options.flushIntervalMs ?? 250);
-        flush = () => {
-          batcher.close();
-          boom.flushSync();
-        };
-        dest = batcher;
-      } else dest = d;
-      log = pino({
+      const settings: AccessLoggerOptions = {
         level: options.level ?? 'info',
-        base: { name: 'aisbf-access' },
-        timestamp: isoTimestamp(),
-        // Lines are built from a whitelist of fields, so path redaction only guards the logged
-        // bodies; it costs several microseconds a line, which the default mode does not pay.
-        ...(logBodies ? { redact: { paths: REDACTED_PATHS, censor: '[redacted]' } } : {}),
-      }, dest);
+        logBodies,
+        destination: options.destination ?? 1,
+        bufferBytes: options.bufferBytes ?? 16384,
+        flushIntervalMs: options.flushIntervalMs ?? 250,
+      };
+      if (options.worker !== false && (typeof settings.destination === 'string' || typeof settings.destination === 'number')) {
+        const logger = api.logger;
+        worker = await BatchWorker.start<LogItem>(new URL(`./log-worker${moduleExt()}`, import.meta.url), {
+          workerData: settings,
+          onExit: (err) => logger.error({ err: err.message }, 'observe-log worker stopped: access lines are no longer written. Restart the gateway.'),
+        });
+      } else {
+        ({ log, flush } = createAccessLogger(settings));
+      }
     },
-    close() {
+    async close() {
       try {
-        flush?.();
+        if (worker) await worker.close();
+        else flush?.();
       } catch {
         // Nothing was buffered (or the file is gone): there is nothing left to save.
       }
     },
     observe: { response: write, error: write },
   });
+}
+
+/** `.ts` when this module runs from source (tests), `.js` from the build: the worker file is its sibling. */
+function moduleExt(): string {
+  return import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import catalog from '@aisbf/plugin-catalog';
 import mock from '@aisbf/plugin-mock';
@@ -189,6 +192,47 @@ describe('observe-log: logBodies', () => {
     } finally {
       await gw.close();
     }
+  });
+});
+
+describe('observe-log: lines written by its worker thread (a file destination)', () => {
+  it('writes one line per request of a concurrent burst, each stamped when its request ended, all saved by close', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aisbf-log-'));
+    const file = join(dir, 'nested', 'access.log');
+    // A long flush interval and a big buffer: only close() can have written the lines.
+    const gw = await startGateway({
+      plugins: [mock(), observeLog({ destination: file, flushIntervalMs: 60_000, bufferBytes: 1_000_000 })],
+      providers: { echo: { type: 'mock' } },
+    });
+    try {
+      const client = new OpenAI({ baseURL: gw.baseURL, apiKey: 'x', maxRetries: 0 });
+      const before = Date.now();
+      await Promise.all(Array.from({ length: 40 }, (_, i) =>
+        client.chat.completions.create({ model: 'echo/m', messages: [{ role: 'user', content: `n${i}` }] }, { headers: { 'x-request-id': `burst-${i}` } })));
+      await assert.rejects(client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': 'burst-404' } }), { status: 404 });
+      const after = Date.now();
+      await gw.close();
+      const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+      assert.deepEqual(lines.map((l) => l.request_id).sort(), [...Array.from({ length: 40 }, (_, i) => `burst-${i}`), 'burst-404'].sort());
+      const notFound = lines.find((l) => l.request_id === 'burst-404')!;
+      assert.equal(notFound.status, 404);
+      assert.equal(notFound.level, 40);
+      for (const l of lines) {
+        const t = Date.parse(l.time);
+        assert.ok(t >= before - 1 && t <= after + 1, `time ${l.time} within the burst`);
+        assert.equal(l.msg, 'request');
+      }
+    } finally {
+      await gw.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start when the destination cannot be opened, and says where', async () => {
+    await assert.rejects(
+      startGateway({ plugins: [mock(), observeLog({ destination: '/dev/null/aisbf-no-such-dir/access.log' })], providers: { echo: { type: 'mock' } } }),
+      /aisbf-no-such-dir/,
+    );
   });
 });
 

@@ -1,0 +1,23 @@
+// The log worker: pino serialises and writes access lines here, off the thread that serves requests.
+import { serveBatches } from 'aisbf/worker';
+import type { Level } from 'pino';
+import type { AccessLine } from './access-line.js';
+import { createAccessLogger, type AccessLoggerOptions } from './access-logger.js';
+
+/** One line for the worker: its level, the time it happened (epoch ms) and its fields. */
+export type LogItem = [level: Level, time: number, line: AccessLine];
+
+serveBatches<LogItem>((data: Omit<AccessLoggerOptions, 'clock'>) => {
+  let time = 0;
+  // Lines carry the time their request ended, not the time this thread got to them.
+  const { log, flush } = createAccessLogger({ ...data, clock: () => time });
+  return {
+    batch(items) {
+      for (const [level, t, line] of items) {
+        time = t;
+        log[level](line, 'request');
+      }
+    },
+    calls: { close: flush, flush },
+  };
+});
