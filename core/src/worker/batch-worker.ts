@@ -12,6 +12,12 @@ function tsxApi(): string {
   return pathToFileURL(join(dirname(manifest), entry)).href;
 }
 
+/**
+ * A small young generation: a batch worker's objects live for one batch, and
+ * V8's default semi-spaces (16 MB each) would add tens of MB of RSS per worker.
+ */
+const LIMITS = { maxYoungGenerationSizeMb: 4 };
+
 /** Options of `BatchWorker.start`. */
 export interface BatchWorkerOptions {
   /** Data the worker's setup receives (structured-cloned: plain values only). */
@@ -65,9 +71,9 @@ export class BatchWorker<T> {
         // worker registers tsx itself before it loads the TypeScript file.
         new Worker(
           `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); })`,
-          { eval: true, workerData: options.workerData },
+          { eval: true, workerData: options.workerData, resourceLimits: LIMITS },
         )
-      : new Worker(file, { workerData: options.workerData });
+      : new Worker(file, { workerData: options.workerData, resourceLimits: LIMITS });
     const self = new BatchWorker<T>(worker, options);
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -97,6 +103,7 @@ export class BatchWorker<T> {
           case 'reply': {
             const c = self.#calls.get(m.id);
             self.#calls.delete(m.id);
+            if (self.#calls.size === 0) worker.unref();
             if (m.ok) c?.resolve(m.value);
             else c?.reject(new Error(m.message));
             break;
@@ -140,17 +147,19 @@ export class BatchWorker<T> {
     if (this.#dead) return Promise.reject(this.#dead);
     this.post();
     const id = this.#nextId++;
+    // A pending call keeps the process alive (a flush at shutdown must finish); an idle worker does not.
+    this.#worker.ref();
     return new Promise<R>((resolve, reject) => {
       this.#calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.#send({ t: 'call', id, name, arg });
     });
   }
 
-  /** Runs the worker's `close` call (when it has one), then ends the thread. */
-  async close(): Promise<void> {
-    if (this.#dead) return;
+  /** Runs the worker's `close` call (when it has one), then ends the thread; resolves with what `close` returned. */
+  async close<R = unknown>(): Promise<R | undefined> {
+    if (this.#dead) return undefined;
     try {
-      await this.call('close');
+      return await this.call<R>('close');
     } finally {
       this.#dead ??= new Error('the worker thread was closed');
       await this.#worker.terminate();

@@ -100,17 +100,17 @@ export function causeOf(error: GatewayError | undefined, status: number, cancell
   return 'invalid_request';
 }
 
-/** One reading per finished request, shared by every observer that asks (metrics, logs and the ledger all do). */
-const outcomes = new WeakMap<RequestSummary, RequestOutcome>();
+/**
+ * One reading per finished request, shared by every observer that asks
+ * (metrics, logs and the ledger all do), kept on the summary under a symbol:
+ * a WeakMap entry per request would cost every young-generation collection.
+ */
+const OUTCOME = Symbol('aisbf.requestOutcome');
 
 /** Derives the facts of a finished request (see `RequestOutcome`), once per summary. Safe to call from every observer. */
 export function requestOutcome(ctx: RequestContext, summary: RequestSummary, catalog: Catalog, config: ResolvedConfig): RequestOutcome {
-  let outcome = outcomes.get(summary);
-  if (!outcome) {
-    outcome = Object.freeze(readOutcome(ctx, summary, catalog, config));
-    outcomes.set(summary, outcome);
-  }
-  return outcome;
+  const held = summary as RequestSummary & { [OUTCOME]?: RequestOutcome };
+  return (held[OUTCOME] ??= Object.freeze(readOutcome(ctx, summary, catalog, config)));
 }
 
 function readOutcome(ctx: RequestContext, summary: RequestSummary, catalog: Catalog, config: ResolvedConfig): RequestOutcome {

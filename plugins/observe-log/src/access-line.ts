@@ -91,3 +91,26 @@ export function accessLine(ctx: RequestContext, summary: RequestSummary, f: Requ
   if (logBodies) line.request_body = scrub.value(ctx.body);
   return line;
 }
+
+/** Every field of a line, in the order lines write them. */
+const FIELDS: ReadonlyArray<keyof AccessLine> = [
+  'request_id', 'kind', 'stream', 'principal', 'model', 'provider', 'upstream_model', 'attempts', 'status', 'cause',
+  'latency_ms', 'upstream_ms', 'cost_usd', 'attempt_log', 'error_type', 'error_code', 'error_message', 'error_plugin',
+  'cancelled', 'ttft_ms', 'overhead_ms', 'tokens', 'cache', 'saved_usd', 'request_body',
+];
+
+/** A line as its values in `FIELDS` order: what crosses to the log worker (an array of values clones faster than an object). */
+export type PackedLine = unknown[];
+
+export function packLine(line: AccessLine): PackedLine {
+  const v: unknown[] = new Array(FIELDS.length);
+  for (let i = 0; i < FIELDS.length; i++) v[i] = line[FIELDS[i]];
+  return v;
+}
+
+/** The line `packLine` packed; absent fields stay absent. */
+export function unpackLine(v: PackedLine): AccessLine {
+  const line: Record<string, unknown> = {};
+  for (let i = 0; i < FIELDS.length; i++) if (v[i] !== undefined) line[FIELDS[i]] = v[i];
+  return line as unknown as AccessLine;
+}

@@ -1,7 +1,7 @@
 import { catalogFor, requestOutcome, type Catalog } from '@aisbf/plugin-catalog';
 import { BatchWorker, definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
 import type { DestinationStream, Level, Logger } from 'pino';
-import { accessLine } from './access-line.js';
+import { accessLine, packLine } from './access-line.js';
 import { createAccessLogger, type AccessLoggerOptions } from './access-logger.js';
 import type { LogItem } from './log-worker.js';
 import { SecretScrubber } from './secret-scrubber.js';
@@ -70,7 +70,7 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
     if (LEVELS[level] < minLevel) return;
     const facts = requestOutcome(ctx, summary, catalog, config);
     const line = accessLine(ctx, summary, facts, scrub, logBodies);
-    if (worker) worker.push([level, Date.now(), line]);
+    if (worker) worker.push([level, Date.now(), packLine(line)]);
     else log?.[level](line, 'request');
   }
 

@@ -1,11 +1,11 @@
 // The log worker: pino serialises and writes access lines here, off the thread that serves requests.
 import { serveBatches } from 'aisbf/worker';
 import type { Level } from 'pino';
-import type { AccessLine } from './access-line.js';
+import { unpackLine, type PackedLine } from './access-line.js';
 import { createAccessLogger, type AccessLoggerOptions } from './access-logger.js';
 
 /** One line for the worker: its level, the time it happened (epoch ms) and its fields. */
-export type LogItem = [level: Level, time: number, line: AccessLine];
+export type LogItem = [level: Level, time: number, line: PackedLine];
 
 serveBatches<LogItem>((data: Omit<AccessLoggerOptions, 'clock'>) => {
   let time = 0;
@@ -15,7 +15,7 @@ serveBatches<LogItem>((data: Omit<AccessLoggerOptions, 'clock'>) => {
     batch(items) {
       for (const [level, t, line] of items) {
         time = t;
-        log[level](line, 'request');
+        log[level](unpackLine(line), 'request');
       }
     },
     calls: { close: flush, flush },

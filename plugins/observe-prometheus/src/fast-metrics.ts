@@ -51,16 +51,36 @@ abstract class FastMetric<S> {
     return e.s;
   }
 
+  /**
+   * Zeroes every series in place (`registry.resetMetrics()`). Unlike
+   * prom-client, series are kept: callers hold on to them (see `seriesFor`).
+   */
   reset(): void {
-    this.series.clear();
+    for (const { s } of this.series.values()) this.zero(s);
   }
+
+  protected abstract zero(s: S): void;
 
   abstract get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: SampleValue[] }>;
 }
 
+/** One counter series: add to `value`. */
+export interface CounterSeries {
+  value: number;
+}
+
 /** A monotonically increasing count per label combination. */
-export class FastCounter extends FastMetric<{ value: number }> {
+export class FastCounter extends FastMetric<CounterSeries> {
   readonly type = 'counter';
+
+  protected zero(s: CounterSeries): void {
+    s.value = 0;
+  }
+
+  /** The series itself, for a caller that keeps it (and adds to `value`) instead of looking it up each time. */
+  seriesFor(key: string, labels: () => Labels): CounterSeries {
+    return this.find(key, labels, () => ({ value: 0 }));
+  }
 
   at(key: string, labels: () => Labels): { inc(by?: number): void } {
     const s = this.find(key, labels, () => ({ value: 0 }));
@@ -73,7 +93,7 @@ export class FastCounter extends FastMetric<{ value: number }> {
   }
 }
 
-interface HistogramSeries {
+export interface HistogramSeries {
   /** Observations per bucket (not cumulative); the last slot is +Inf. */
   counts: number[];
   sum: number;
@@ -91,17 +111,28 @@ export class FastHistogram extends FastMetric<HistogramSeries> {
   }
 
   at(key: string, labels: () => Labels): { observe(v: number): void } {
-    const s = this.find(key, labels, () => ({ counts: new Array<number>(this.#bounds.length + 1).fill(0), sum: 0, count: 0 }));
+    const s = this.seriesFor(key, labels);
+    return { observe: (v) => this.observe(s, v) };
+  }
+
+  protected zero(s: HistogramSeries): void {
+    s.counts.fill(0);
+    s.sum = 0;
+    s.count = 0;
+  }
+
+  /** The series itself, for a caller that keeps it and calls `observe(series, v)`. */
+  seriesFor(key: string, labels: () => Labels): HistogramSeries {
+    return this.find(key, labels, () => ({ counts: new Array<number>(this.#bounds.length + 1).fill(0), sum: 0, count: 0 }));
+  }
+
+  observe(s: HistogramSeries, v: number): void {
     const bounds = this.#bounds;
-    return {
-      observe: (v) => {
-        let i = 0;
-        while (i < bounds.length && v > bounds[i]) i++;
-        s.counts[i]++;
-        s.sum += v;
-        s.count++;
-      },
-    };
+    let i = 0;
+    while (i < bounds.length && v > bounds[i]) i++;
+    s.counts[i]++;
+    s.sum += v;
+    s.count++;
   }
 
   async get() {

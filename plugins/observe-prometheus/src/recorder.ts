@@ -1,6 +1,7 @@
 import { requestOutcome, type Catalog } from '@aisbf/plugin-catalog';
 import type { AttemptRecord, RequestContext, RequestSummary, ResolvedConfig } from 'aisbf';
 import { LabelGuard } from './label-guard.js';
+import type { CounterSeries, HistogramSeries } from './fast-metrics.js';
 import type { Metrics } from './metrics.js';
 import { ATTR_ERROR_TYPE, ATTR_OPERATION, ATTR_PROVIDER, ATTR_REQUEST_MODEL, ATTR_RESPONSE_MODEL, ATTR_TOKEN_TYPE } from './semconv.js';
 
@@ -22,6 +23,8 @@ export class Recorder {
   readonly #models: LabelGuard;
   readonly #upstreamModels: LabelGuard;
   readonly #providers: LabelGuard;
+  /** Series by label tuple; bounded as the label values are (see LabelGuard). */
+  readonly #bundles = new Map<string, Bundle>();
 
   constructor(metrics: Metrics, catalog: Catalog, config: ResolvedConfig, maxLabelValues: number) {
     this.#m = metrics;
@@ -52,37 +55,38 @@ export class Recorder {
     const model = f.cause === 'not_found' && summary.error?.code === 'model_not_found' ? UNKNOWN_MODEL : this.#models.value(ctx.model);
     const provider = this.#providers.value(f.provider);
     const upstreamModel = this.#upstreamModels.value(f.upstreamModel);
-    const statusClass = `${Math.floor(summary.status / 100)}xx`;
     const cache = f.cache ?? '';
-    const errorType = f.cause === 'ok' ? '' : f.cause;
+    // One lookup finds every series this request updates.
+    const key = ctx.kind + SEP + model + SEP + provider + SEP + upstreamModel + SEP + summary.status + SEP + cache + SEP + f.cause;
+    let b = this.#bundles.get(key);
+    if (!b) {
+      b = this.#bundle(ctx.kind, model, provider, upstreamModel, summary.status, cache, f.cause);
+      this.#bundles.set(key, b);
+    }
 
-    const mp = model + SEP + provider;
-    const mpLabels = () => ({ model, provider });
-    const gk = ctx.kind + SEP + mp + SEP + upstreamModel;
-    const genAi = () => ({ [ATTR_OPERATION]: ctx.kind, [ATTR_REQUEST_MODEL]: model, [ATTR_PROVIDER]: provider, [ATTR_RESPONSE_MODEL]: upstreamModel });
-
-    m.requests.at(mp + SEP + statusClass + SEP + cache + SEP + f.cause, () => ({ model, provider, status_class: statusClass, cache, cause: f.cause })).inc();
-    m.duration.at(gk + SEP + errorType, () => ({ ...genAi(), [ATTR_ERROR_TYPE]: errorType })).observe(summary.durationMs / 1000);
+    b.requests.value++;
+    m.duration.observe(b.duration, summary.durationMs / 1000);
     const ttft = summary.ttftMs ?? ctx.ttftMs;
-    if (ctx.stream && ttft !== undefined) m.ttft.at(gk, genAi).observe(ttft / 1000);
-    if (f.overheadMs !== null) m.overhead.at(model, () => ({ model })).observe(f.overheadMs / 1000);
+    if (ctx.stream && ttft !== undefined) m.ttft.observe((b.ttft ??= m.ttft.seriesFor(b.gk, b.genAi)), ttft / 1000);
+    if (f.overheadMs !== null) m.overhead.observe((b.overhead ??= m.overhead.seriesFor(model, () => ({ model }))), f.overheadMs / 1000);
 
     // A cache hit used no provider tokens: its usage shows up as savings instead.
     if (f.cache !== 'hit') {
       if (f.inputTokens !== null) {
-        m.tokenUsage.at(gk + SEP + 'input', () => ({ ...genAi(), [ATTR_TOKEN_TYPE]: 'input' })).observe(f.inputTokens);
-        m.tokens.at(mp + SEP + 'input', () => ({ model, provider, type: 'input' })).inc(f.inputTokens);
+        m.tokenUsage.observe((b.usageIn ??= m.tokenUsage.seriesFor(b.gk + SEP + 'input', () => ({ ...b.genAi(), [ATTR_TOKEN_TYPE]: 'input' }))), f.inputTokens);
+        (b.tokensIn ??= m.tokens.seriesFor(b.mp + SEP + 'input', () => ({ model, provider, type: 'input' }))).value += f.inputTokens;
       }
       if (f.outputTokens !== null) {
-        m.tokenUsage.at(gk + SEP + 'output', () => ({ ...genAi(), [ATTR_TOKEN_TYPE]: 'output' })).observe(f.outputTokens);
-        m.tokens.at(mp + SEP + 'output', () => ({ model, provider, type: 'output' })).inc(f.outputTokens);
+        m.tokenUsage.observe((b.usageOut ??= m.tokenUsage.seriesFor(b.gk + SEP + 'output', () => ({ ...b.genAi(), [ATTR_TOKEN_TYPE]: 'output' }))), f.outputTokens);
+        (b.tokensOut ??= m.tokens.seriesFor(b.mp + SEP + 'output', () => ({ model, provider, type: 'output' }))).value += f.outputTokens;
       }
-      if (f.cachedTokens) m.tokens.at(mp + SEP + 'cached', () => ({ model, provider, type: 'cached' })).inc(f.cachedTokens);
+      if (f.cachedTokens) (b.tokensCached ??= m.tokens.seriesFor(b.mp + SEP + 'cached', () => ({ model, provider, type: 'cached' }))).value += f.cachedTokens;
     }
 
-    if (f.costUsd === null) m.costUnknown.at(mp, mpLabels).inc();
-    else if (f.costUsd > 0) m.cost.at(mp, mpLabels).inc(f.costUsd);
-    if (f.savedUsd) m.savings.at(mp, mpLabels).inc(f.savedUsd);
+    const mpLabels = () => ({ model, provider });
+    if (f.costUsd === null) (b.costUnknown ??= m.costUnknown.seriesFor(b.mp, mpLabels)).value++;
+    else if (f.costUsd > 0) (b.cost ??= m.cost.seriesFor(b.mp, mpLabels)).value += f.costUsd;
+    if (f.savedUsd) (b.savings ??= m.savings.seriesFor(b.mp, mpLabels)).value += f.savedUsd;
 
     if (ctx.attempts.length > 1) m.failovers.at(model, () => ({ model })).inc(ctx.attempts.length - 1);
     if (f.cause === 'rate_limit' || f.cause === 'budget') {
@@ -90,4 +94,41 @@ export class Recorder {
       m.rejections.at(f.cause + SEP + plugin, () => ({ reason: f.cause, plugin })).inc();
     }
   }
+
+  /** The series of one label tuple: the two every request updates now, the others when first needed. */
+  #bundle(kind: string, model: string, provider: string, upstreamModel: string, status: number, cache: string, cause: string): Bundle {
+    const m = this.#m;
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    const errorType = cause === 'ok' ? '' : cause;
+    const mp = model + SEP + provider;
+    const gk = kind + SEP + mp + SEP + upstreamModel;
+    const genAi = () => ({ [ATTR_OPERATION]: kind, [ATTR_REQUEST_MODEL]: model, [ATTR_PROVIDER]: provider, [ATTR_RESPONSE_MODEL]: upstreamModel });
+    return {
+      mp,
+      gk,
+      genAi,
+      requests: m.requests.seriesFor(mp + SEP + statusClass + SEP + cache + SEP + cause, () => ({ model, provider, status_class: statusClass, cache, cause })),
+      duration: m.duration.seriesFor(gk + SEP + errorType, () => ({ ...genAi(), [ATTR_ERROR_TYPE]: errorType })),
+    };
+  }
+}
+
+/** The series one label tuple (kind, model, provider, upstream model, status, cache, cause) updates. */
+interface Bundle {
+  /** Series keys, as the metrics know them. */
+  mp: string;
+  gk: string;
+  genAi: () => Record<string, string>;
+  requests: CounterSeries;
+  duration: HistogramSeries;
+  ttft?: HistogramSeries;
+  overhead?: HistogramSeries;
+  usageIn?: HistogramSeries;
+  usageOut?: HistogramSeries;
+  tokensIn?: CounterSeries;
+  tokensOut?: CounterSeries;
+  tokensCached?: CounterSeries;
+  cost?: CounterSeries;
+  costUnknown?: CounterSeries;
+  savings?: CounterSeries;
 }

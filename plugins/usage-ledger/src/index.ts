@@ -1,8 +1,9 @@
 import { catalogFor, type Catalog } from '@aisbf/plugin-catalog';
-import { definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
+import { BatchWorker, definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
 import { adminCheck } from './admin-guard.js';
 import { ledgerRow, type LedgerRow } from './ledger-row.js';
-import { PgUsageStore } from './pg-store.js';
+import type { LedgerWorkerData, LedgerWorkerEvent } from './ledger-worker.js';
+import { PgUsageStore, rowValues, type RowValues } from './pg-store.js';
 import { StateUsageStore } from './state-store.js';
 import { grandTotal, parseUsageQuery, toCsv } from './usage-query.js';
 import type { UsageStore } from './usage-store.js';
@@ -34,6 +35,12 @@ export interface UsageLedgerOptions {
   retentionDays?: number;
   /** The key for `/admin/usage`; default the `auth-keys` admin key, else `AISBF_ADMIN_KEY`. */
   adminKey?: string;
+  /**
+   * With a database: queue, encode and write rows in a worker thread (default
+   * true). The thread that serves requests then only hands each row over, in
+   * batches. Without a database rows always go through the gateway's state.
+   */
+  worker?: boolean;
 }
 
 /** The plugin object, with its queue counters for metrics and tests. */
@@ -55,11 +62,18 @@ export interface UsageLedgerPlugin extends Plugin {
 export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedgerPlugin {
   let store: UsageStore | undefined;
   let queue: WriteQueue<LedgerRow> | undefined;
+  let worker: BatchWorker<RowValues> | undefined;
+  // The worker's counters as of its last report, and rows refused here because it had died.
+  let reported: QueueStats = { queued: 0, written: 0, dropped: 0, failedBatches: 0 };
+  let refused = 0;
   let catalog: Catalog;
   let config: ResolvedConfig;
 
   function record(ctx: RequestContext, summary: RequestSummary): void {
-    queue?.push(ledgerRow(ctx, summary, catalog, config));
+    const row = ledgerRow(ctx, summary, catalog, config);
+    if (worker) {
+      if (!worker.push(rowValues(row))) refused++;
+    } else queue?.push(row);
   }
 
   return definePlugin<UsageLedgerPlugin>({
@@ -74,12 +88,16 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
         batchSize: { type: 'integer', minimum: 1, maximum: 2000 },
         flushIntervalMs: { type: 'integer', minimum: 1 },
         poolSize: { type: 'integer', minimum: 1 },
+        worker: { type: 'boolean' },
         retentionDays: { type: 'integer', minimum: 1 },
         adminKey: { type: 'string', minLength: 16 },
       },
     },
-    stats: () => queue?.stats() ?? { queued: 0, written: 0, dropped: 0, failedBatches: 0 },
-    flush: async () => queue?.flush(),
+    stats: () => (worker ? { ...reported, dropped: reported.dropped + refused } : queue?.stats() ?? { ...reported }),
+    flush: async () => {
+      if (worker?.alive) reported = await worker.call<QueueStats>('flush');
+      else await queue?.flush();
+    },
     async setup(api) {
       config = api.config;
       catalog = catalogFor(api.config);
@@ -94,15 +112,27 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
       await store.init();
       const log = api.logger;
       const sink = store;
-      queue = new WriteQueue<LedgerRow>((rows) => sink.insert(rows), {
-        capacity: options.queueSize ?? 10_000,
-        batchSize: options.batchSize ?? 500,
-        flushIntervalMs: options.flushIntervalMs ?? 1000,
-        onProblem: (p) => {
-          if (p.kind === 'dropped') log.warn({ dropped: p.count }, 'usage-ledger queue full: records dropped (the store is slower than traffic)');
-          else log.error({ rows: p.count, err: p.error instanceof Error ? p.error.message : String(p.error) }, 'usage-ledger write failed; retrying once');
-        },
-      });
+      const capacity = options.queueSize ?? 10_000;
+      const batchSize = options.batchSize ?? 500;
+      const flushIntervalMs = options.flushIntervalMs ?? 1000;
+      const onProblem = (p: { kind: 'dropped' | 'write-failed'; count: number; error?: unknown }) => {
+        if (p.kind === 'dropped') log.warn({ dropped: p.count }, 'usage-ledger queue full: records dropped (the store is slower than traffic)');
+        else log.error({ rows: p.count, err: p.error instanceof Error ? p.error.message : String(p.error) }, 'usage-ledger write failed; retrying once');
+      };
+      if (options.databaseUrl && options.worker !== false) {
+        const workerData: LedgerWorkerData = { databaseUrl: options.databaseUrl, table: options.table ?? 'aisbf_usage', poolSize: options.poolSize, capacity, batchSize, flushIntervalMs };
+        worker = await BatchWorker.start<RowValues>(new URL(`./ledger-worker${moduleExt()}`, import.meta.url), {
+          workerData,
+          onEvent: (value) => {
+            const e = value as LedgerWorkerEvent;
+            reported = e.stats;
+            if ('problem' in e) onProblem(e.problem);
+          },
+          onExit: (err) => log.error({ err: err.message }, 'usage-ledger worker stopped: records are dropped from now on. Restart the gateway.'),
+        });
+      } else {
+        queue = new WriteQueue<LedgerRow>((rows) => sink.insert(rows), { capacity, batchSize, flushIntervalMs, onProblem });
+      }
 
       api.router.get('/admin/usage', async (ctx) => {
         await adminCheck(config, options.adminKey)(ctx.headers);
@@ -126,9 +156,15 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
       });
     },
     async close() {
+      if (worker?.alive) reported = (await worker.close<QueueStats>()) ?? reported;
       await queue?.close();
       await store?.close();
     },
     observe: { response: record, error: record },
   });
+}
+
+/** `.ts` when this module runs from source (tests), `.js` from the build: the worker file is its sibling. */
+function moduleExt(): string {
+  return import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 }

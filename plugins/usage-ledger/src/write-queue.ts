@@ -19,6 +19,8 @@ export interface WriteQueueOptions {
   flushIntervalMs: number;
   /** Called once per failed batch and per burst of drops: for logs. */
   onProblem?(problem: { kind: 'dropped' | 'write-failed'; count: number; error?: unknown }): void;
+  /** Called after every batch write, whether it worked or not, with the counters then. */
+  onSettled?(stats: QueueStats): void;
 }
 
 /**
@@ -111,6 +113,7 @@ export class WriteQueue<T> {
       },
     ).finally(() => {
       this.#writing = undefined;
+      this.#o.onSettled?.(this.stats());
       // More waiting: schedule the next batch rather than recurse.
       if (this.#rows.length >= this.#o.batchSize) this.#kick();
       else if ((this.#rows.length > 0 || this.#retry) && !this.#timer) this.#timer = setTimeout(() => this.#kick(), this.#o.flushIntervalMs).unref();

@@ -240,3 +240,71 @@ describe('usage-ledger: PostgreSQL', function () {
     });
   });
 });
+
+describe('usage-ledger: PostgreSQL writes, in its worker thread or on the main thread', function () {
+  let dbUrl: string;
+  let db: pg.Pool;
+  const tables: string[] = [];
+  const freshTable = () => {
+    const t = `aisbf_usage_wt_${process.pid}_${Date.now()}_${tables.length}`;
+    tables.push(t);
+    return t;
+  };
+  const rowCount = async (t: string) => Number((await db.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
+  const burst = async (gw: TestGateway, n: number) => {
+    const c = new OpenAI({ baseURL: gw.baseURL, apiKey: 'x', maxRetries: 0 });
+    await Promise.all(Array.from({ length: n }, (_, i) => c.chat.completions.create({ model: 'echo/m', messages: [{ role: 'user', content: `r${i}` }] })));
+  };
+
+  before(async function () {
+    dbUrl = await requireService(this, 'postgres');
+    db = new pg.Pool({ connectionString: dbUrl, max: 2 });
+  });
+  after(async () => {
+    for (const t of tables) await db?.query(`DROP TABLE IF EXISTS ${t}`);
+    await db?.end();
+  });
+
+  it('keeps the queue bound in the worker: rows beyond it are dropped and counted, the rest written', async () => {
+    const table = freshTable();
+    // Nothing is written until flush(): the worker's queue fills up first.
+    const ledger = usageLedger({ databaseUrl: dbUrl, table, queueSize: 5, batchSize: 1000, flushIntervalMs: 60_000 });
+    const gw = await startGateway({ plugins: [mock(), ledger], providers: { echo: { type: 'mock' } } });
+    try {
+      // Observers run before the client can read its answer (same event loop): all 20 rows are handed over.
+      await burst(gw, 20);
+      await ledger.flush();
+      const s = ledger.stats();
+      assert.equal(s.written, 5);
+      assert.equal(s.dropped, 15);
+      assert.equal(s.queued, 0);
+      assert.equal(await rowCount(table), 5);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('writes what is still queued when the gateway closes', async () => {
+    const table = freshTable();
+    const ledger = usageLedger({ databaseUrl: dbUrl, table, batchSize: 1000, flushIntervalMs: 60_000 });
+    const gw = await startGateway({ plugins: [mock(), ledger], providers: { echo: { type: 'mock' } } });
+    await burst(gw, 12);
+    await gw.close();
+    assert.equal(await rowCount(table), 12);
+    assert.deepEqual(ledger.stats(), { queued: 0, written: 12, dropped: 0, failedBatches: 0 });
+  });
+
+  it('writes from the main thread with worker: false', async () => {
+    const table = freshTable();
+    const ledger = usageLedger({ databaseUrl: dbUrl, table, worker: false, flushIntervalMs: 20 });
+    const gw = await startGateway({ plugins: [mock(), ledger], providers: { echo: { type: 'mock' } } });
+    try {
+      await burst(gw, 10);
+      await ledger.flush();
+      assert.equal(await rowCount(table), 10);
+      assert.equal(ledger.stats().written, 10);
+    } finally {
+      await gw.close();
+    }
+  });
+});
