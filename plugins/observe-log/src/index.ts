@@ -70,7 +70,11 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
     if (LEVELS[level] < minLevel) return;
     const facts = requestOutcome(ctx, summary, catalog, config);
     const line = accessLine(ctx, summary, facts, scrub, logBodies);
-    if (worker) worker.push([level, Date.now(), packLine(line)]);
+    if (worker) {
+      const item = packLine(line);
+      item.push(Date.now(), level);
+      worker.push(item);
+    }
     else log?.[level](line, 'request');
   }
 

@@ -4,8 +4,8 @@ import type { Level } from 'pino';
 import { unpackLine, type PackedLine } from './access-line.js';
 import { createAccessLogger, type AccessLoggerOptions } from './access-logger.js';
 
-/** One line for the worker: its level, the time it happened (epoch ms) and its fields. */
-export type LogItem = [level: Level, time: number, line: PackedLine];
+/** One line for the worker: its packed fields, then its level and the time it happened (epoch ms). */
+export type LogItem = PackedLine;
 
 serveBatches<LogItem>((data: Omit<AccessLoggerOptions, 'clock'>) => {
   let time = 0;
@@ -13,9 +13,10 @@ serveBatches<LogItem>((data: Omit<AccessLoggerOptions, 'clock'>) => {
   const { log, flush } = createAccessLogger({ ...data, clock: () => time });
   return {
     batch(items) {
-      for (const [level, t, line] of items) {
-        time = t;
-        log[level](unpackLine(line), 'request');
+      for (const item of items) {
+        const level = item.pop() as Level;
+        time = item.pop() as number;
+        log[level](unpackLine(item), 'request');
       }
     },
     calls: { close: flush, flush },

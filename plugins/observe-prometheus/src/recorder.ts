@@ -25,6 +25,7 @@ export class Recorder {
   readonly #providers: LabelGuard;
   /** Series by label tuple; bounded as the label values are (see LabelGuard). */
   readonly #bundles = new Map<string, Bundle>();
+  readonly #attemptSeries = new Map<string, { count: CounterSeries; latency: HistogramSeries }>();
 
   constructor(metrics: Metrics, catalog: Catalog, config: ResolvedConfig, maxLabelValues: number) {
     this.#m = metrics;
@@ -43,9 +44,14 @@ export class Recorder {
     const provider = this.#providers.value(attempt.provider);
     const upstreamModel = this.#upstreamModels.value(attempt.model);
     const key = provider + SEP + upstreamModel + SEP + attempt.outcome;
-    const labels = () => ({ provider, upstream_model: upstreamModel, outcome: attempt.outcome });
-    this.#m.attempts.at(key, labels).inc();
-    this.#m.upstream.at(key, labels).observe(attempt.latencyMs / 1000);
+    let b = this.#attemptSeries.get(key);
+    if (!b) {
+      const labels = () => ({ provider, upstream_model: upstreamModel, outcome: attempt.outcome });
+      b = { count: this.#m.attempts.seriesFor(key, labels), latency: this.#m.upstream.seriesFor(key, labels) };
+      this.#attemptSeries.set(key, b);
+    }
+    b.count.value++;
+    this.#m.upstream.observe(b.latency, attempt.latencyMs / 1000);
   }
 
   finished(ctx: RequestContext, summary: RequestSummary): void {
