@@ -12,11 +12,6 @@ function tsxApi(): string {
   return pathToFileURL(join(dirname(manifest), entry)).href;
 }
 
-/**
- * A small young generation: a batch worker's objects live for one batch, and
- * V8's default semi-spaces (16 MB each) would add tens of MB of RSS per worker.
- */
-const LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 /** Options of `BatchWorker.start`. */
 export interface BatchWorkerOptions {
@@ -28,6 +23,13 @@ export interface BatchWorkerOptions {
   maxDelayMs?: number;
   /** What the worker sends with `emit` (stats, problems to log). */
   onEvent?(value: unknown): void;
+  /**
+   * The worker's young generation, in MB. Default 4: a batch worker's objects
+   * mostly live for one batch, and V8's default (16 MB semi-spaces) adds tens
+   * of MB of RSS per worker. A worker that holds items longer (a write queue)
+   * does better with more: what dies young is never copied to the old space.
+   */
+  youngGenerationMb?: number;
   /** The worker died (an uncaught error, or it exited): items pushed from now on are refused. */
   onExit?(error: Error): void;
 }
@@ -66,14 +68,15 @@ export class BatchWorker<T> {
 
   /** Starts the worker at `file` and waits until its setup is done (or rejects with the setup's error). */
   static start<T>(file: URL, options: BatchWorkerOptions = {}): Promise<BatchWorker<T>> {
+    const resourceLimits = { maxYoungGenerationSizeMb: options.youngGenerationMb ?? 4 };
     const worker = file.pathname.endsWith('.ts')
       ? // From source (the tests): Node 20 does not run `--import` hooks in workers, so the
         // worker registers tsx itself before it loads the TypeScript file.
         new Worker(
           `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); })`,
-          { eval: true, workerData: options.workerData, resourceLimits: LIMITS },
+          { eval: true, workerData: options.workerData, resourceLimits },
         )
-      : new Worker(file, { workerData: options.workerData, resourceLimits: LIMITS });
+      : new Worker(file, { workerData: options.workerData, resourceLimits });
     const self = new BatchWorker<T>(worker, options);
     return new Promise((resolve, reject) => {
       let ready = false;

@@ -123,6 +123,8 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
         const workerData: LedgerWorkerData = { databaseUrl: options.databaseUrl, table: options.table ?? 'aisbf_usage', poolSize: options.poolSize, capacity, batchSize, flushIntervalMs };
         worker = await BatchWorker.start<RowValues>(new URL(`./ledger-worker${moduleExt()}`, import.meta.url), {
           workerData,
+          // Rows wait for their batch (up to flushIntervalMs): room to die young, not be promoted.
+          youngGenerationMb: 16,
           onEvent: (value) => {
             const e = value as LedgerWorkerEvent;
             reported = e.stats;
