@@ -59,8 +59,9 @@ async function gateway(config: object): Promise<Server> {
   return s;
 }
 
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+/** CPU time of a process (all its threads), or of its main thread alone with `mainThread`. */
+function cpuMs(pid: number, mainThread = false): number {
+  const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime + stime
 }
 
@@ -111,6 +112,8 @@ interface Row {
   p50ms50: number;
   p99ms50: number;
   cpuUsPerReq: number;
+  /** The event-loop thread alone: what observers running in worker threads leave on it. */
+  mainCpuUsPerReq: number;
   rssMb: number;
   errors: number;
 }
@@ -119,8 +122,10 @@ async function measure(name: string, server: Server, body?: string, headers?: Re
   await load(server.url, 10, 2, body, headers); // warm-up: JIT, pools, caches
   const c1 = await sequential(server.url, Math.max(3, SECONDS / 2), body, headers);
   const before = cpuMs(server.pid);
+  const mainBefore = cpuMs(server.pid, true);
   const c50 = await load(server.url, 50, SECONDS, body, headers);
   const cpu = cpuMs(server.pid) - before;
+  const mainCpu = cpuMs(server.pid, true) - mainBefore;
   const row: Row = {
     name,
     rps1: c1.rps,
@@ -130,6 +135,7 @@ async function measure(name: string, server: Server, body?: string, headers?: Re
     p50ms50: c50.latency.p50,
     p99ms50: c50.latency.p99,
     cpuUsPerReq: (cpu * 1000) / Math.max(1, c50.requests.total),
+    mainCpuUsPerReq: (mainCpu * 1000) / Math.max(1, c50.requests.total),
     rssMb: rssMb(server.pid),
     errors: c50.errors + c50.non2xx,
   };
@@ -227,6 +233,8 @@ async function main(): Promise<void> {
   console.log(`cache hit throughput: ${((hits.rps50 / ceiling.rps50) * 100).toFixed(0)}% of the bare Koa endpoint (target ≥ 60%)`);
   const obsRatio = pairs.reduce((s, [w, o]) => s + o.rps50 / w.rps50, 0) / pairs.length;
   console.log(`observability plugins: throughput at c=50 ${(obsRatio * 100).toFixed(0)}% of the same gateway without them (mean of ${pairs.length} interleaved pairs; target ≥ 90%)`);
+  const mean = (f: (r: [Row, Row]) => number) => pairs.reduce((sum, p) => sum + f(p), 0) / pairs.length;
+  console.log(`  CPU per request without → with them: event-loop thread ${mean(([w]) => w.mainCpuUsPerReq).toFixed(0)} → ${mean(([, o]) => o.mainCpuUsPerReq).toFixed(0)} µs, whole process ${mean(([w]) => w.cpuUsPerReq).toFixed(0)} → ${mean(([, o]) => o.cpuUsPerReq).toFixed(0)} µs`);
   console.log(`hedging with one provider stalling 1 in 10 by 250 ms: p99 at c=50 ${hedgeRows[0].p99ms50.toFixed(0)} ms → ${hedgeRows[1].p99ms50.toFixed(0)} ms, p99 at c=1 ${hedgeRows[0].p99ms1.toFixed(1)} ms → ${hedgeRows[1].p99ms1.toFixed(1)} ms`);
 }
 
