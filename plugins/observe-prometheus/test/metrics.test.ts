@@ -207,3 +207,28 @@ describe('observe-prometheus: label cardinality', () => {
     }
   });
 });
+
+describe('observe-prometheus: registry reset', () => {
+  it('resetMetrics() zeroes the request series, and counting goes on from zero', async () => {
+    const prom = observePrometheus({ defaultMetrics: false });
+    const gw = await startGateway({ plugins: [mock(), prom], providers: { echo: { type: 'mock' } } });
+    const scrape = async () => parseExposition(await (await fetch(`${gw.url}/metrics`)).text());
+    try {
+      const client = new OpenAI({ baseURL: gw.baseURL, apiKey: 'x', maxRetries: 0 });
+      const ask = () => client.chat.completions.create({ model: 'echo/m', messages: [{ role: 'user', content: 'hi' }] });
+      await ask();
+      await ask();
+      await eventually(async () => (sum(await scrape(), 'aisbf_requests_total') === 2 ? true : undefined), '2 requests counted');
+      prom.registry.resetMetrics();
+      assert.equal(sum(await scrape(), 'aisbf_requests_total'), 0);
+      await ask();
+      const after = await eventually(async () => {
+        const parsed = await scrape();
+        return sum(parsed, 'aisbf_requests_total') === 1 ? parsed : undefined;
+      }, 'the request after the reset counted');
+      assert.equal(sum(after, 'gen_ai_server_request_duration_seconds_count'), 1);
+    } finally {
+      await gw.close();
+    }
+  });
+});
