@@ -12,21 +12,22 @@ export interface BatchHandlers<T> {
  * The worker half of `BatchWorker`: runs `setup` with the worker data, tells
  * the main thread it is ready (or why it failed), then feeds it every batch
  * and answers calls. `emit` sends a value to the main thread's `onEvent`.
+ * `D` is the shape of the `workerData` the main thread passed (it is not checked).
  *
  * @example
  * // log-worker.ts
- * serveBatches<LogRecord>(async (data, emit) => {
+ * serveBatches<LogRecord, { dest: number }>(async (data, emit) => {
  *   const out = openDestination(data);
  *   return { batch: (items) => items.forEach((r) => out.write(r)), calls: { close: () => out.end() } };
  * });
  */
-export function serveBatches<T>(setup: (data: any, emit: (value: unknown) => void) => BatchHandlers<T> | Promise<BatchHandlers<T>>): void {
+export function serveBatches<T, D = unknown>(setup: (data: D, emit: (value: unknown) => void) => BatchHandlers<T> | Promise<BatchHandlers<T>>): void {
   const port = parentPort;
   if (!port) throw new Error('serveBatches runs in a worker thread started by BatchWorker.start().');
   const send = (m: FromWorker) => port.postMessage(m);
   const emit = (value: unknown) => send({ t: 'event', value });
   Promise.resolve()
-    .then(() => setup(workerData, emit))
+    .then(() => setup(workerData as D, emit))
     .then(
       (handlers) => {
         port.on('message', (m: ToWorker) => {

@@ -7,7 +7,7 @@ import { createAccessLogger, type AccessLoggerOptions } from './access-logger.js
 /** One line for the worker: its packed fields, then its level and the time it happened (epoch ms). */
 export type LogItem = PackedLine;
 
-serveBatches<LogItem>((data: Omit<AccessLoggerOptions, 'clock'>) => {
+serveBatches<LogItem, Omit<AccessLoggerOptions, 'clock'>>((data) => {
   let time = 0;
   // Lines carry the time their request ended, not the time this thread got to them.
   const { log, flush } = createAccessLogger({ ...data, clock: () => time });

@@ -19,7 +19,7 @@ export type LedgerWorkerEvent =
   | { stats: QueueStats }
   | { problem: { kind: 'dropped' | 'write-failed'; count: number; error?: string }; stats: QueueStats };
 
-serveBatches<RowValues>((data: LedgerWorkerData, emit: (e: LedgerWorkerEvent) => void) => {
+serveBatches<RowValues, LedgerWorkerData>((data, emit: (e: LedgerWorkerEvent) => void) => {
   const store = new PgUsageStore(data.databaseUrl, data.table, data.poolSize);
   const queue: WriteQueue<RowValues> = new WriteQueue<RowValues>((rows) => store.insertValues(rows), {
     capacity: data.capacity,
