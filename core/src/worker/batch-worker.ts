@@ -30,8 +30,11 @@ export interface BatchWorkerOptions {
    * does better with more: what dies young is never copied to the old space.
    */
   youngGenerationMb?: number;
-  /** The worker died (an uncaught error, or it exited): items pushed from now on are refused. */
-  onExit?(error: Error): void;
+  /**
+   * The worker died (an uncaught error, or it exited): items pushed from now on
+   * are refused. `lost` counts the items that were waiting to be posted.
+   */
+  onExit?(error: Error, lost: number): void;
 }
 
 /**
@@ -84,10 +87,11 @@ export class BatchWorker<T> {
         if (self.#dead) return;
         self.#dead = error;
         clearTimeout(self.#timer);
+        const lost = self.#items.length;
         self.#items = [];
         for (const c of self.#calls.values()) c.reject(error);
         self.#calls.clear();
-        if (ready) options.onExit?.(error);
+        if (ready) options.onExit?.(error, lost);
         else reject(error);
       };
       worker.on('message', (m: FromWorker) => {

@@ -130,7 +130,10 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
             reported = e.stats;
             if ('problem' in e) onProblem(e.problem);
           },
-          onExit: (err) => log.error({ err: err.message }, 'usage-ledger worker stopped: records are dropped from now on. Restart the gateway.'),
+          onExit: (err, lost) => {
+            refused += lost;
+            log.error({ err: err.message, dropped: lost }, 'usage-ledger worker stopped: records are dropped from now on. Restart the gateway.');
+          },
         });
       } else {
         queue = new WriteQueue<LedgerRow>((rows) => sink.insert(rows), { capacity, batchSize, flushIntervalMs, onProblem });
