@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -12,6 +13,13 @@ function tsxApi(): string {
   return pathToFileURL(join(dirname(manifest), entry)).href;
 }
 
+
+/** `x.ts` for `x.js` when only the TypeScript source is there (a plugin run from source); else the file itself. */
+function sourceTwin(file: URL): URL {
+  if (!file.pathname.endsWith('.js') || existsSync(fileURLToPath(file))) return file;
+  const ts = new URL(file.href.replace(/\.js$/, '.ts'));
+  return existsSync(fileURLToPath(ts)) ? ts : file;
+}
 
 /** Options of `BatchWorker.start`. */
 export interface BatchWorkerOptions {
@@ -69,8 +77,14 @@ export class BatchWorker<T> {
     this.#maxDelayMs = options.maxDelayMs ?? 20;
   }
 
-  /** Starts the worker at `file` and waits until its setup is done (or rejects with the setup's error). */
-  static start<T>(file: URL, options: BatchWorkerOptions = {}): Promise<BatchWorker<T>> {
+  /**
+   * Starts the worker at `file` and waits until its setup is done (or rejects
+   * with the setup's error). Name the built `.js` file; when the plugin runs
+   * from its TypeScript sources (tests) and only the `.ts` sibling exists, that
+   * one is started.
+   */
+  static start<T>(built: URL, options: BatchWorkerOptions = {}): Promise<BatchWorker<T>> {
+    const file = sourceTwin(built);
     const resourceLimits = { maxYoungGenerationSizeMb: options.youngGenerationMb ?? 4 };
     const worker = file.pathname.endsWith('.ts')
       ? // From source (the tests): Node 20 does not run `--import` hooks in workers, so the

@@ -1,6 +1,6 @@
 import { catalogFor, requestOutcome, type Catalog } from '@aisbf/plugin-catalog';
 import { BatchWorker, definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
-import type { DestinationStream, Level, Logger } from 'pino';
+import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { accessLine, packLine } from './access-line.js';
 import { createAccessLogger, type AccessLoggerOptions } from './access-logger.js';
 import type { LogItem } from './log-worker.js';
@@ -45,8 +45,8 @@ export interface ObserveLogOptions {
   worker?: boolean;
 }
 
-/** pino's level numbers, to skip a disabled line before building it. */
-const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+/** pino's number for a level name (`silent`: above every level), to skip a disabled line before building it. */
+const levelValue = (name: string): number => pino.levels.values[name] ?? Infinity;
 
 /**
  * One JSON access-log line per request (pino), with the principal, model,
@@ -57,7 +57,7 @@ const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 4
  */
 export default function observeLog(options: ObserveLogOptions = {}): Plugin {
   const logBodies = options.logBodies === true;
-  const minLevel = LEVELS[options.level ?? 'info'];
+  const minLevel = levelValue(options.level ?? 'info');
   let log: Logger | undefined;
   let flush: (() => void) | undefined;
   let worker: BatchWorker<LogItem> | undefined;
@@ -67,7 +67,7 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
 
   function write(ctx: RequestContext, summary: RequestSummary): void {
     const level: Level = summary.status >= 500 ? 'error' : summary.status >= 400 ? 'warn' : 'info';
-    if (LEVELS[level] < minLevel) return;
+    if (levelValue(level) < minLevel) return;
     const facts = requestOutcome(ctx, summary, catalog, config);
     const line = accessLine(ctx, summary, facts, scrub, logBodies);
     if (worker) {
@@ -105,7 +105,7 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
       };
       if (options.worker !== false && (typeof settings.destination === 'string' || typeof settings.destination === 'number')) {
         const logger = api.logger;
-        worker = await BatchWorker.start<LogItem>(new URL(`./log-worker${moduleExt()}`, import.meta.url), {
+        worker = await BatchWorker.start<LogItem>(new URL('./log-worker.js', import.meta.url), {
           workerData: settings,
           onExit: (err) => logger.error({ err: err.message }, 'observe-log worker stopped: access lines are no longer written. Restart the gateway.'),
         });
@@ -123,9 +123,4 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
     },
     observe: { response: write, error: write },
   });
-}
-
-/** `.ts` when this module runs from source (tests), `.js` from the build: the worker file is its sibling. */
-function moduleExt(): string {
-  return import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 }

@@ -121,7 +121,7 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
       };
       if (options.databaseUrl && options.worker !== false) {
         const workerData: LedgerWorkerData = { databaseUrl: options.databaseUrl, table: options.table ?? 'aisbf_usage', poolSize: options.poolSize, capacity, batchSize, flushIntervalMs };
-        worker = await BatchWorker.start<RowValues>(new URL(`./ledger-worker${moduleExt()}`, import.meta.url), {
+        worker = await BatchWorker.start<RowValues>(new URL('./ledger-worker.js', import.meta.url), {
           workerData,
           // Rows wait for their batch (up to flushIntervalMs): room to die young, not be promoted.
           youngGenerationMb: 16,
@@ -167,9 +167,4 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
     },
     observe: { response: record, error: record },
   });
-}
-
-/** `.ts` when this module runs from source (tests), `.js` from the build: the worker file is its sibling. */
-function moduleExt(): string {
-  return import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 }
