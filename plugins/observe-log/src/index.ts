@@ -1,9 +1,9 @@
 import { catalogFor, requestOutcome, type Catalog } from '@aisbf/plugin-catalog';
-import { BatchWorker, definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
+import { definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
-import { accessLine, packLine } from './access-line.js';
+import { accessLine } from './access-line.js';
+import { lineSerializer } from './line-serializer.js';
 import { createAccessLogger, type AccessLoggerOptions } from './access-logger.js';
-import type { LogItem } from './log-worker.js';
 import { SecretScrubber } from './secret-scrubber.js';
 
 export type { AccessLine } from './access-line.js';
@@ -36,13 +36,6 @@ export interface ObserveLogOptions {
   bufferBytes?: number;
   /** Longest a buffered line waits, in ms. Default 250. */
   flushIntervalMs?: number;
-  /**
-   * Serialise and write lines in a worker thread (default true for a file or
-   * descriptor; a stream given from code is always written on the main
-   * thread). The thread that serves requests then only hands each line's
-   * fields over, in batches.
-   */
-  worker?: boolean;
 }
 
 /** pino's number for a level name (`silent`: above every level), to skip a disabled line before building it. */
@@ -59,8 +52,9 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
   const logBodies = options.logBodies === true;
   const minLevel = levelValue(options.level ?? 'info');
   let log: Logger | undefined;
+  let dest: DestinationStream | undefined;
+  let toJson: ReturnType<typeof lineSerializer> | undefined;
   let flush: (() => void) | undefined;
-  let worker: BatchWorker<LogItem> | undefined;
   let scrub: SecretScrubber;
   let catalog: Catalog;
   let config: ResolvedConfig;
@@ -70,11 +64,7 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
     if (levelValue(level) < minLevel) return;
     const facts = requestOutcome(ctx, summary, catalog, config);
     const line = accessLine(ctx, summary, facts, scrub, logBodies);
-    if (worker) {
-      const item = packLine(line);
-      item.push(Date.now(), level);
-      worker.push(item);
-    }
+    if (toJson) dest?.write(toJson(line, level, Date.now()));
     else log?.[level](line, 'request');
   }
 
@@ -89,7 +79,6 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
         destination: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 1 }] },
         bufferBytes: { type: 'integer', minimum: 0, maximum: 1048576 },
         flushIntervalMs: { type: 'integer', minimum: 1 },
-        worker: { type: 'boolean' },
       },
     },
     async setup(api) {
@@ -103,20 +92,13 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
         bufferBytes: options.bufferBytes ?? 16384,
         flushIntervalMs: options.flushIntervalMs ?? 250,
       };
-      if (options.worker !== false && (typeof settings.destination === 'string' || typeof settings.destination === 'number')) {
-        const logger = api.logger;
-        worker = await BatchWorker.start<LogItem>(new URL('./log-worker.js', import.meta.url), {
-          workerData: settings,
-          onExit: (err) => logger.error({ err: err.message }, 'observe-log worker stopped: access lines are no longer written. Restart the gateway.'),
-        });
-      } else {
-        ({ log, flush } = createAccessLogger(settings));
-      }
+      ({ log, dest, flush } = createAccessLogger(settings));
+      // Lines with bodies have no fixed shape: they go through pino and its path redaction.
+      if (!logBodies) toJson = lineSerializer('aisbf-access');
     },
     async close() {
       try {
-        if (worker) await worker.close();
-        else flush?.();
+        flush?.();
       } catch {
         // Nothing was buffered (or the file is gone): there is nothing left to save.
       }

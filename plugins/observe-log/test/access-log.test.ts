@@ -195,7 +195,7 @@ describe('observe-log: logBodies', () => {
   });
 });
 
-describe('observe-log: lines written by its worker thread (a file destination)', () => {
+describe('observe-log: a file destination', () => {
   it('writes one line per request of a concurrent burst, each stamped when its request ended, all saved by close', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'aisbf-log-'));
     const file = join(dir, 'nested', 'access.log');

@@ -3,7 +3,7 @@ import { LineBatcher } from '../src/line-batcher.js';
 
 function sink() {
   const writes: string[] = [];
-  return { writes, write: (text: string) => writes.push(text) };
+  return { writes, write: (bytes: Buffer) => writes.push(bytes.toString('utf8')) };
 }
 
 describe('observe-log: line batcher', () => {
@@ -35,5 +35,25 @@ describe('observe-log: line batcher', () => {
     b.write('y\n');
     assert.deepEqual(s.writes, ['x\n', 'y\n']);
     b.close();
+  });
+
+  it('keeps multi-byte text whole, and a line longer than a batch', () => {
+    const s = sink();
+    const b = new LineBatcher(s, 8, 60_000);
+    b.write('é€😀\n');
+    const long = `${'x'.repeat(100)}\n`;
+    b.write(long);
+    b.write('z\n');
+    b.close();
+    assert.deepEqual(s.writes, ['é€😀\n', long, 'z\n']);
+  });
+
+  it('gives the sink bytes it may keep: later lines do not overwrite them', () => {
+    const kept: Buffer[] = [];
+    const b = new LineBatcher({ write: (bytes: Buffer) => kept.push(bytes) }, 4, 60_000);
+    b.write('aaaa\n');
+    b.write('bbbb\n');
+    b.close();
+    assert.deepEqual(kept.map((k) => k.toString()), ['aaaa\n', 'bbbb\n']);
   });
 });

@@ -1,9 +1,9 @@
 import { catalogFor, type Catalog } from '@aisbf/plugin-catalog';
-import { BatchWorker, definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
+import { definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
 import { adminCheck } from './admin-guard.js';
 import { ledgerRow, type LedgerRow } from './ledger-row.js';
-import type { LedgerWorkerData, LedgerWorkerEvent } from './ledger-worker.js';
-import { PgUsageStore, rowValues, type RowValues } from './pg-store.js';
+import { copyRowEncoder } from './copy-text.js';
+import { PgUsageStore } from './pg-store.js';
 import { StateUsageStore } from './state-store.js';
 import { grandTotal, parseUsageQuery, toCsv } from './usage-query.js';
 import type { UsageStore } from './usage-store.js';
@@ -35,12 +35,6 @@ export interface UsageLedgerOptions {
   retentionDays?: number;
   /** The key for `/admin/usage`; default the `auth-keys` admin key, else `AISBF_ADMIN_KEY`. */
   adminKey?: string;
-  /**
-   * With a database: queue, encode and write rows in a worker thread (default
-   * true). The thread that serves requests then only hands each row over, in
-   * batches. Without a database rows always go through the gateway's state.
-   */
-  worker?: boolean;
 }
 
 /** The plugin object, with its queue counters for metrics and tests. */
@@ -61,19 +55,19 @@ export interface UsageLedgerPlugin extends Plugin {
  */
 export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedgerPlugin {
   let store: UsageStore | undefined;
-  let queue: WriteQueue<LedgerRow> | undefined;
-  let worker: BatchWorker<RowValues> | undefined;
-  // The worker's counters as of its last report, and rows refused here because it had died.
-  let reported: QueueStats = { queued: 0, written: 0, dropped: 0, failedBatches: 0 };
-  let refused = 0;
+  // With PostgreSQL, rows wait for their batch as their COPY lines' bytes, encoded as each
+  // request ends: the row object and the pieces of its line die young, and the bytes live
+  // outside the heap, so the collector has nothing to copy or promote while the batch fills.
+  let lines: WriteQueue<Buffer> | undefined;
+  let rows: WriteQueue<LedgerRow> | undefined;
+  const encode = copyRowEncoder();
   let catalog: Catalog;
   let config: ResolvedConfig;
 
   function record(ctx: RequestContext, summary: RequestSummary): void {
     const row = ledgerRow(ctx, summary, catalog, config);
-    if (worker) {
-      if (!worker.push(rowValues(row))) refused++;
-    } else queue?.push(row);
+    if (lines) lines.push(Buffer.from(encode(row)));
+    else rows?.push(row);
   }
 
   return definePlugin<UsageLedgerPlugin>({
@@ -88,21 +82,20 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
         batchSize: { type: 'integer', minimum: 1, maximum: 2000 },
         flushIntervalMs: { type: 'integer', minimum: 1 },
         poolSize: { type: 'integer', minimum: 1 },
-        worker: { type: 'boolean' },
         retentionDays: { type: 'integer', minimum: 1 },
         adminKey: { type: 'string', minLength: 16 },
       },
     },
-    stats: () => (worker ? { ...reported, dropped: reported.dropped + refused } : queue?.stats() ?? { ...reported }),
+    stats: () => (lines ?? rows)?.stats() ?? { queued: 0, written: 0, dropped: 0, failedBatches: 0 },
     flush: async () => {
-      if (worker?.alive) reported = await worker.call<QueueStats>('flush');
-      else await queue?.flush();
+      await (lines ?? rows)?.flush();
     },
     async setup(api) {
       config = api.config;
       catalog = catalogFor(api.config);
+      let pgStore: PgUsageStore | undefined;
       if (options.databaseUrl) {
-        store = new PgUsageStore(options.databaseUrl, options.table ?? 'aisbf_usage', options.poolSize);
+        store = pgStore = new PgUsageStore(options.databaseUrl, options.table ?? 'aisbf_usage', options.poolSize);
       } else {
         store = new StateUsageStore(api.state, options.retentionDays ?? 400);
         if (api.state.volatile) {
@@ -119,24 +112,12 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
         if (p.kind === 'dropped') log.warn({ dropped: p.count }, 'usage-ledger queue full: records dropped (the store is slower than traffic)');
         else log.error({ rows: p.count, err: p.error instanceof Error ? p.error.message : String(p.error) }, 'usage-ledger write failed; retrying once');
       };
-      if (options.databaseUrl && options.worker !== false) {
-        const workerData: LedgerWorkerData = { databaseUrl: options.databaseUrl, table: options.table ?? 'aisbf_usage', poolSize: options.poolSize, capacity, batchSize, flushIntervalMs };
-        worker = await BatchWorker.start<RowValues>(new URL('./ledger-worker.js', import.meta.url), {
-          workerData,
-          // Rows wait for their batch (up to flushIntervalMs): room to die young, not be promoted.
-          youngGenerationMb: 16,
-          onEvent: (value) => {
-            const e = value as LedgerWorkerEvent;
-            reported = e.stats;
-            if ('problem' in e) onProblem(e.problem);
-          },
-          onExit: (err, lost) => {
-            refused += lost;
-            log.error({ err: err.message, dropped: lost }, 'usage-ledger worker stopped: records are dropped from now on. Restart the gateway.');
-          },
-        });
+      const queueOptions = { capacity, batchSize, flushIntervalMs, onProblem };
+      if (pgStore) {
+        const pgSink = pgStore;
+        lines = new WriteQueue<Buffer>((batch) => pgSink.insertLines(batch), queueOptions);
       } else {
-        queue = new WriteQueue<LedgerRow>((rows) => sink.insert(rows), { capacity, batchSize, flushIntervalMs, onProblem });
+        rows = new WriteQueue<LedgerRow>((batch) => sink.insert(batch), queueOptions);
       }
 
       api.router.get('/admin/usage', async (ctx) => {
@@ -161,8 +142,7 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
       });
     },
     async close() {
-      if (worker?.alive) reported = (await worker.close<QueueStats>()) ?? reported;
-      await queue?.close();
+      await (lines ?? rows)?.close();
       await store?.close();
     },
     observe: { response: record, error: record },

@@ -5,6 +5,8 @@ import { requireService, startGateway, type TestGateway } from 'aisbf/testing';
 import OpenAI from 'openai';
 import pg from 'pg';
 import usageLedger, { type UsageLedgerPlugin } from '../src/index.js';
+import type { LedgerRow } from '../src/ledger-row.js';
+import { PgUsageStore } from '../src/pg-store.js';
 import { eventually, parseCsv, pool, TENANTS, testAuth, testCache } from './support.js';
 
 const PRICES = { 'echo/echo-1': { inputPerMTok: 2, outputPerMTok: 8 }, 'slow/slow-1': { inputPerMTok: 1, outputPerMTok: 4 } };
@@ -241,7 +243,7 @@ describe('usage-ledger: PostgreSQL', function () {
   });
 });
 
-describe('usage-ledger: PostgreSQL writes, in its worker thread or on the main thread', function () {
+describe('usage-ledger: PostgreSQL writes', function () {
   let dbUrl: string;
   let db: pg.Pool;
   const tables: string[] = [];
@@ -265,9 +267,9 @@ describe('usage-ledger: PostgreSQL writes, in its worker thread or on the main t
     await db?.end();
   });
 
-  it('keeps the queue bound in the worker: rows beyond it are dropped and counted, the rest written', async () => {
+  it('keeps the queue bound: rows beyond it are dropped and counted, the rest written', async () => {
     const table = freshTable();
-    // Nothing is written until flush(): the worker's queue fills up first.
+    // Nothing is written until flush(): the queue fills up first.
     const ledger = usageLedger({ databaseUrl: dbUrl, table, queueSize: 5, batchSize: 1000, flushIntervalMs: 60_000 });
     const gw = await startGateway({ plugins: [mock(), ledger], providers: { echo: { type: 'mock' } } });
     try {
@@ -294,17 +296,34 @@ describe('usage-ledger: PostgreSQL writes, in its worker thread or on the main t
     assert.deepEqual(ledger.stats(), { queued: 0, written: 12, dropped: 0, failedBatches: 0 });
   });
 
-  it('writes from the main thread with worker: false', async () => {
+  it('stores every column as encoded for COPY, odd text and unknown numbers included', async () => {
     const table = freshTable();
-    const ledger = usageLedger({ databaseUrl: dbUrl, table, worker: false, flushIntervalMs: 20 });
-    const gw = await startGateway({ plugins: [mock(), ledger], providers: { echo: { type: 'mock' } } });
+    const store = new PgUsageStore(dbUrl, table, 1);
+    await store.init();
+    const base: LedgerRow = {
+      requestId: 'rt-1', ts: Date.UTC(2026, 10, 24, 10, 0, 0, 123) + 0.75, kind: 'chat', model: 'tab\there \\N back\\slash\nnew\rline é😀',
+      provider: 'echo', upstreamModel: null, principalId: 'key_1', userId: null, team: 'search', status: 200, cause: 'ok',
+      cancelled: false, cache: 'miss', attempts: 1, inputTokens: 12, outputTokens: null, cachedTokens: 0, tokensEstimated: true,
+      costUsd: 0.000123456789, savedUsd: Number.NaN, durationMs: 812.123456789, ttftMs: null,
+    };
     try {
-      await burst(gw, 10);
-      await ledger.flush();
-      assert.equal(await rowCount(table), 10);
-      assert.equal(ledger.stats().written, 10);
+      await store.insert([base, { ...base, requestId: 'rt-2', cancelled: true, costUsd: null, savedUsd: 0.5, ttftMs: 1.0006, status: 499 }]);
+      const { rows } = await db.query(`SELECT request_id, extract(epoch from ts) * 1000 AS ts_ms, model, upstream_model, user_id, cancelled, output_tokens,
+        tokens_estimated, cost_usd::text AS cost, saved_usd::text AS saved, duration_ms, ttft_ms, status FROM ${table} ORDER BY request_id`);
+      assert.equal(rows.length, 2);
+      assert.equal(rows[0].model, base.model);
+      assert.equal(Number(rows[0].ts_ms), Date.UTC(2026, 10, 24, 10, 0, 0, 123));
+      assert.equal(rows[0].upstream_model, null);
+      assert.equal(rows[0].user_id, null);
+      assert.equal(rows[0].output_tokens, null);
+      assert.equal(rows[0].tokens_estimated, true);
+      assert.equal(rows[0].cost, '0.000123456789');
+      assert.equal(rows[0].saved, null, 'NaN is stored as unknown');
+      assert.equal(rows[0].duration_ms, 812.123, 'durations to the microsecond');
+      assert.equal(rows[0].ttft_ms, null);
+      assert.deepEqual([rows[1].cancelled, rows[1].cost, rows[1].saved, rows[1].ttft_ms, rows[1].status], [true, null, '0.500000000000', 1.001, 499]);
     } finally {
-      await gw.close();
+      await store.close();
     }
   });
 });
