@@ -18,8 +18,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** `observers` runs only the with/without-observers pairs (the slowest comparison to settle). */
 const ONLY = process.env.BENCH_ONLY;
-/** Interleaved pairs for the observers: a single pair moves by ±10% with the machine's drift. */
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 5);
+/** Turns each set-up takes in the observers comparison, and their length. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
 const TICK_MS = 10; // Linux reports process CPU time in 1/100 s
 
 interface Server {
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
   rows.push(hits);
   cached.child.kill();
 
-  const pairs = await observers(up);
+  const observed = await observers(up);
 
   // Hedging: one provider stalls 1 request in 10 for 250 ms; the backup is healthy.
   const stally = await start(tsx('upstream.ts', '--stall-every', '10', '--stall-ms', '250'));
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
     g.child.kill();
   }
   stally.child.kill();
-  rows.push(...pairs.flat(), ...hedgeRows);
+  rows.push(...hedgeRows);
 
   console.log(table(rows, base));
   console.log('');
@@ -220,49 +221,91 @@ async function main(): Promise<void> {
   console.log(`gateway RSS after load: ${pass.rssMb.toFixed(0)} MB (target ≤ 150 MB)`);
   console.log(`anthropic translation: ${(((translated.cpuUsPerReq - pass.cpuUsPerReq) / pass.cpuUsPerReq) * 100).toFixed(0)}% CPU per request over the openai pass-through (target ≤ 15%)`);
   console.log(`cache hit throughput: ${((hits.rps50 / ceiling.rps50) * 100).toFixed(0)}% of the bare Koa endpoint (target ≥ 60%)`);
-  printObservers(pairs);
   console.log(`hedging with one provider stalling 1 in 10 by 250 ms: p99 at c=50 ${hedgeRows[0].p99ms50.toFixed(0)} ms → ${hedgeRows[1].p99ms50.toFixed(0)} ms, p99 at c=1 ${hedgeRows[0].p99ms1.toFixed(1)} ms → ${hedgeRows[1].p99ms1.toFixed(1)} ms`);
+  console.log('');
+  printObservers(observed);
 }
 
-type Pair = [without: Row, withObservers: Row];
+/** One set-up's share of an alternating comparison. */
+interface Side {
+  name: string;
+  server: Server;
+  requests: number;
+  seconds: number;
+  cpuMs: number;
+  mainCpuMs: number;
+  errors: number;
+}
 
-/** The three observability plugins against the same gateway without them, interleaved to spread the machine's drift. */
-async function observers(up: object): Promise<Pair[]> {
+interface Comparison {
+  without: Side;
+  withObservers: Side;
+  /** with ÷ without, per round: how much the rounds agree. */
+  roundRatios: number[];
+}
+
+/**
+ * The three observability plugins against the same gateway without them.
+ * Both gateways run side by side and take the load in turns, SLICE_SECONDS
+ * at a time, in ABBA order: the machine's speed drifts by ±15% over tens of
+ * seconds, and turns a few seconds long give both set-ups the same machine.
+ */
+async function observers(up: object): Promise<Comparison> {
   const dbUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   // A fresh table each run, dropped after: a table grown by earlier runs would slow the inserts measured here.
   const ledgerTable = `aisbf_bench_usage_${process.pid}`;
-  const observed = {
-    plugins: [['observe-log', { destination: '/dev/null' }], 'observe-prometheus', ['usage-ledger', { databaseUrl: dbUrl, table: ledgerTable }]],
-    providers: up, models: { bench: { candidates: ['up/bench-1'] } },
+  const models = { bench: { candidates: ['up/bench-1'] } };
+  // BENCH_OBSERVERS picks some of them (say `usage-ledger`), to see what each costs.
+  const all: Record<string, unknown> = {
+    'observe-log': ['observe-log', { destination: '/dev/null' }],
+    'observe-prometheus': 'observe-prometheus',
+    'usage-ledger': ['usage-ledger', { databaseUrl: dbUrl, table: ledgerTable }],
   };
-  const plain = { providers: up, models: { bench: { candidates: ['up/bench-1'] } } };
-  const pairs: Pair[] = [];
-  for (let i = 0; i < PAIRS; i++) {
-    const a = await gateway(plain);
-    const without = await measure(`aisbf: without observers (pair ${i + 1})`, a);
-    a.child.kill();
-    const b = await gateway(observed);
-    const withObs = await measure(`aisbf: + observe-log, observe-prometheus, usage-ledger (pair ${i + 1})`, b);
-    b.child.kill();
-    pairs.push([without, withObs]);
+  const names = process.env.BENCH_OBSERVERS?.split(',').filter(Boolean) ?? Object.keys(all);
+  const observed = { plugins: names.map((n) => all[n] ?? n), providers: up, models };
+  const side = async (name: string, config: object): Promise<Side> => ({ name, server: await gateway(config), requests: 0, seconds: 0, cpuMs: 0, mainCpuMs: 0, errors: 0 });
+  const without = await side('aisbf: without observers', { providers: up, models });
+  const withObservers = await side(`aisbf: + ${names.join(', ')}`, observed);
+  const roundRatios: number[] = [];
+  try {
+    for (const s of [without, withObservers]) await load(s.server.url, 50, 2); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      const rps: Record<string, number> = {};
+      for (const s of round % 2 === 0 ? [without, withObservers] : [withObservers, without]) {
+        const cpu0 = cpuMs(s.server.pid);
+        const main0 = cpuMs(s.server.pid, true);
+        const r = await load(s.server.url, 50, SLICE_SECONDS);
+        s.cpuMs += cpuMs(s.server.pid) - cpu0;
+        s.mainCpuMs += cpuMs(s.server.pid, true) - main0;
+        s.requests += r.requests.total;
+        s.seconds += SLICE_SECONDS;
+        s.errors += r.errors + r.non2xx;
+        rps[s.name] = r.requests.total / SLICE_SECONDS;
+      }
+      roundRatios.push(rps[withObservers.name] / rps[without.name]);
+      console.error(`  observers round ${round + 1}: ${(roundRatios.at(-1)! * 100).toFixed(0)}%`);
+    }
+  } finally {
+    without.server.child.kill();
+    withObservers.server.child.kill();
+    const db = new pg.Pool({ connectionString: dbUrl, max: 1 });
+    await db.query(`DROP TABLE IF EXISTS ${ledgerTable}`).finally(() => db.end());
   }
-  const db = new pg.Pool({ connectionString: dbUrl, max: 1 });
-  await db.query(`DROP TABLE IF EXISTS ${ledgerTable}`).finally(() => db.end());
-
-  if (ONLY === 'observers') {
-    console.log(table(pairs.flat(), pairs[0][0]));
-    console.log('');
-    printObservers(pairs);
-  }
-  return pairs;
+  const result = { without, withObservers, roundRatios };
+  if (ONLY === 'observers') printObservers(result);
+  return result;
 }
 
-function printObservers(pairs: Pair[]): void {
-  const ratios = pairs.map(([w, o]) => o.rps50 / w.rps50).sort((a, b) => a - b);
-  const mean = (f: (p: Pair) => number) => pairs.reduce((sum, p) => sum + f(p), 0) / pairs.length;
-  const median = ratios[Math.floor(ratios.length / 2)];
-  console.log(`observability plugins: throughput at c=50 ${(mean(([w, o]) => o.rps50 / w.rps50) * 100).toFixed(0)}% of the same gateway without them (mean of ${pairs.length} interleaved pairs, median ${(median * 100).toFixed(0)}%, range ${(ratios[0] * 100).toFixed(0)}–${(ratios.at(-1)! * 100).toFixed(0)}%; target ≥ 90%)`);
-  console.log(`  CPU per request without → with them: event-loop thread ${mean(([w]) => w.mainCpuUsPerReq).toFixed(0)} → ${mean(([, o]) => o.mainCpuUsPerReq).toFixed(0)} µs, whole process ${mean(([w]) => w.cpuUsPerReq).toFixed(0)} → ${mean(([, o]) => o.cpuUsPerReq).toFixed(0)} µs`);
+function printObservers({ without, withObservers, roundRatios }: Comparison): void {
+  const rps = (s: Side) => s.requests / s.seconds;
+  const us = (ms: number, s: Side) => ((ms * 1000) / Math.max(1, s.requests)).toFixed(0);
+  const sorted = [...roundRatios].sort((a, b) => a - b);
+  console.log('| set-up | req/s c=50 | CPU µs/req (event-loop thread) | errors |');
+  console.log('|---|---|---|---|');
+  for (const s of [without, withObservers]) console.log(`| ${s.name} | ${rps(s).toFixed(0)} | ${us(s.cpuMs, s)} (${us(s.mainCpuMs, s)}) | ${s.errors} |`);
+  console.log('');
+  console.log(`observability plugins: throughput at c=50 ${((rps(withObservers) / rps(without)) * 100).toFixed(0)}% of the same gateway without them (${roundRatios.length} rounds of ${SLICE_SECONDS} s each, taking turns; rounds ${(sorted[0] * 100).toFixed(0)}–${(sorted.at(-1)! * 100).toFixed(0)}%; target ≥ 90%)`);
+  console.log(`  CPU per request without → with them: event-loop thread ${us(without.mainCpuMs, without)} → ${us(withObservers.mainCpuMs, withObservers)} µs, whole process ${us(without.cpuMs, without)} → ${us(withObservers.cpuMs, withObservers)} µs`);
 }
 
 main()
