@@ -64,8 +64,17 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
     if (levelValue(level) < minLevel) return;
     const facts = requestOutcome(ctx, summary, catalog, config);
     const line = accessLine(ctx, summary, facts, scrub, logBodies);
-    if (toJson) dest?.write(toJson(line, level, Date.now()));
-    else log?.[level](line, 'request');
+    if (toJson) {
+      let text: string;
+      try {
+        text = toJson(line, level, Date.now());
+      } catch {
+        // A value the schema cannot write (a NaN cost from a broken price): pino writes it as null.
+        log?.[level](line, 'request');
+        return;
+      }
+      dest?.write(text);
+    } else log?.[level](line, 'request');
   }
 
   return definePlugin({

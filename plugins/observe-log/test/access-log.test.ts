@@ -195,6 +195,27 @@ describe('observe-log: logBodies', () => {
   });
 });
 
+describe('observe-log: a value the line schema cannot hold', () => {
+  it('still writes the line (through pino), with the value as null', async () => {
+    const out = capture();
+    // A price that is not a number makes the cost NaN.
+    const gw = await startGateway({
+      plugins: [mock(), catalog({ models: { 'echo/echo-1': { inputPerMTok: Number.NaN, outputPerMTok: 15 } } }), observeLog({ destination: out.stream })],
+      providers: { echo: { type: 'mock' } },
+    });
+    try {
+      const client = new OpenAI({ baseURL: gw.baseURL, apiKey: 'x', maxRetries: 0 });
+      await client.chat.completions.create({ model: 'echo/echo-1', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': 'nan-cost-1' } });
+      const line = await until(() => out.lines().find((l) => l.request_id === 'nan-cost-1'), 'the line');
+      assert.equal(line.cost_usd, null);
+      assert.equal(line.status, 200);
+      assert.equal(line.msg, 'request');
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe('observe-log: a file destination', () => {
   it('writes one line per request of a concurrent burst, each stamped when its request ended, all saved by close', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'aisbf-log-'));

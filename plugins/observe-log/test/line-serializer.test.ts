@@ -55,4 +55,9 @@ describe('observe-log: the compiled line serializer', () => {
     assert.equal(a.time, '1970-01-01T00:00:01.000Z');
     assert.equal(b.time, '1970-01-01T00:00:01.001Z');
   });
+
+  it('refuses a NaN it cannot write, so the plugin hands that line to pino instead', () => {
+    assert.throws(() => lineSerializer('aisbf-access')({ ...structuredClone(ok), cost_usd: Number.NaN }, 'info', 0));
+    assert.equal(JSON.parse(pinoLine({ ...structuredClone(ok), cost_usd: Number.NaN }, 'info', 0)).cost_usd, null);
+  });
 });
