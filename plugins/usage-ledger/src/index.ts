@@ -36,6 +36,13 @@ export interface UsageLedgerOptions {
   flushIntervalMs?: number;
   /** PostgreSQL connections. Default 4. */
   poolSize?: number;
+  /**
+   * Longest a database call may take, in ms: connecting, a batch's COPY, a
+   * usage query. Past it the call fails; a batch is retried once, then dropped
+   * and counted, so a database that stops answering cannot hang writes or
+   * shutdown. Default 30000.
+   */
+  timeoutMs?: number;
   /** Days the shared-state counters are kept (without a database). Default 400. */
   retentionDays?: number;
   /** The key for `/admin/usage`; default the `auth-keys` admin key, else `AISBF_ADMIN_KEY`. */
@@ -87,6 +94,7 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
         batchSize: { type: 'integer', minimum: 1, maximum: 10000 },
         flushIntervalMs: { type: 'integer', minimum: 1 },
         poolSize: { type: 'integer', minimum: 1 },
+        timeoutMs: { type: 'integer', minimum: 1 },
         retentionDays: { type: 'integer', minimum: 1 },
         adminKey: { type: 'string', minLength: 16 },
       },
@@ -100,7 +108,7 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
       catalog = catalogFor(api.config);
       let pgStore: PgUsageStore | undefined;
       if (options.databaseUrl) {
-        store = pgStore = new PgUsageStore(options.databaseUrl, options.table ?? 'aisbf_usage', options.poolSize);
+        store = pgStore = new PgUsageStore(options.databaseUrl, options.table ?? 'aisbf_usage', options.poolSize, options.timeoutMs);
       } else {
         store = new StateUsageStore(api.state, options.retentionDays ?? 400);
         if (api.state.volatile) {

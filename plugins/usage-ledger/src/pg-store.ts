@@ -34,11 +34,16 @@ export class PgUsageStore implements UsageStore {
   readonly #table: string;
   readonly #copySql: string;
 
-  constructor(url: string, table: string, poolSize = 4) {
+  /**
+   * @param timeoutMs longest a connection attempt or a statement (a batch's COPY, a usage query)
+   *   may take before it fails: a database that stops answering must not hold writes, and
+   *   with them shutdown, forever. A failed batch is retried once, then dropped and counted.
+   */
+  constructor(url: string, table: string, poolSize = 4, timeoutMs = 30_000) {
     if (!TABLE_NAME.test(table)) throw new Error(`usage-ledger: table '${table}' is not a plain lower-case SQL name (a-z, 0-9, _).`);
     this.#table = table;
     this.#copySql = `COPY ${table} (${COPY_COLUMNS.join(', ')}) FROM STDIN`;
-    this.#pool = new pg.Pool({ connectionString: url, max: poolSize });
+    this.#pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
     // An idle client's error (database restart) must not crash the process; the next query reconnects.
     this.#pool.on('error', () => undefined);
   }

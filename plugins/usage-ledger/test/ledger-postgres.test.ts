@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import catalog, { estimateInputTokens } from '@aisbf/plugin-catalog';
 import mock from '@aisbf/plugin-mock';
 import { requireService, startGateway, type TestGateway } from 'aisbf/testing';
@@ -294,6 +295,50 @@ describe('usage-ledger: PostgreSQL writes', function () {
     await gw.close();
     assert.equal(await rowCount(table), 12);
     assert.deepEqual(ledger.stats(), { queued: 0, written: 12, dropped: 0, failedBatches: 0 });
+  });
+
+  it('gives up on a database that stops answering: the batch is dropped and counted, and shutdown finishes', async function () {
+    this.timeout(20_000);
+    const table = freshTable();
+    const db = new URL(dbUrl);
+    // A TCP relay to the real database that can freeze: connections stay open, nothing crosses.
+    let frozen = false;
+    const held: net.Socket[] = [];
+    const relay = net.createServer((client) => {
+      held.push(client);
+      if (frozen) return;
+      const server = net.connect(Number(db.port || 5432), db.hostname);
+      held.push(server);
+      const gate = (from: net.Socket, to: net.Socket) => from.on('data', (d) => { if (!frozen) to.write(d); });
+      gate(client, server);
+      gate(server, client);
+      const close = () => { client.destroy(); server.destroy(); };
+      client.on('error', close).on('close', close);
+      server.on('error', close).on('close', close);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const relayUrl = new URL(dbUrl);
+    relayUrl.host = `127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
+    const ledger = usageLedger({ databaseUrl: relayUrl.href, table, timeoutMs: 300, flushIntervalMs: 60_000 });
+    const gw = await startGateway({ plugins: [mock(), ledger], providers: { echo: { type: 'mock' } } });
+    try {
+      await burst(gw, 3);
+      await ledger.flush();
+      assert.equal(await rowCount(table), 3);
+      frozen = true;
+      await burst(gw, 4);
+      // The COPY through the frozen relay times out: the batch fails and waits for its retry.
+      await ledger.flush();
+      assert.equal(ledger.stats().failedBatches, 1);
+      // Shutdown retries once (connecting times out too), then counts the rows as dropped and returns.
+      await gw.close();
+      assert.deepEqual(ledger.stats(), { queued: 0, written: 3, dropped: 4, failedBatches: 2 });
+      assert.equal(await rowCount(table), 3);
+    } finally {
+      await gw.close();
+      for (const s of held) s.destroy();
+      await new Promise((r) => relay.close(r));
+    }
   });
 
   it('stores every column as encoded for COPY, odd text and unknown numbers included', async () => {
