@@ -68,8 +68,8 @@ export interface UsageLedgerPlugin extends Plugin {
 export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedgerPlugin {
   let store: UsageStore | undefined;
   // With PostgreSQL, rows wait for their batch as their COPY lines' bytes, encoded as each
-  // request ends: the row object and the pieces of its line die young, and the bytes live
-  // outside the heap, so the collector has nothing to copy or promote while the batch fills.
+  // request ends: the row object and the many pieces of its line die young, and what waits
+  // is one small Buffer a row, its bytes outside the heap.
   let lines: WriteQueue<Buffer> | undefined;
   let rows: WriteQueue<LedgerRow> | undefined;
   const encode = copyRowEncoder();
