@@ -80,6 +80,15 @@ export function lineSerializer(name: string): (line: AccessLine, level: Level, t
     wire.time = iso;
     wire.name = name;
     wire.msg = 'request';
-    return stringify(wire) + '\n';
+    try {
+      return stringify(wire) + '\n';
+    } catch (err) {
+      // The caller hands this line to pino instead, which adds these fields itself.
+      delete (wire as Partial<WireLine>).level;
+      delete (wire as Partial<WireLine>).time;
+      delete (wire as Partial<WireLine>).name;
+      delete (wire as Partial<WireLine>).msg;
+      throw err;
+    }
   };
 }

@@ -210,6 +210,8 @@ describe('observe-log: a value the line schema cannot hold', () => {
       assert.equal(line.cost_usd, null);
       assert.equal(line.status, 200);
       assert.equal(line.msg, 'request');
+      const raw = out.text.split('\n').find((l) => l.includes('"nan-cost-1"'))!;
+      for (const key of ['level', 'time', 'name', 'msg']) assert.equal(raw.split(`"${key}":`).length, 2, `one "${key}" in ${raw}`);
     } finally {
       await gw.close();
     }
