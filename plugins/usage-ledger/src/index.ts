@@ -7,7 +7,7 @@ import { PgUsageStore } from './pg-store.js';
 import { StateUsageStore } from './state-store.js';
 import { grandTotal, parseUsageQuery, toCsv } from './usage-query.js';
 import type { UsageStore } from './usage-store.js';
-import { WriteQueue, type QueueStats } from './write-queue.js';
+import { WriteQueue, type QueueProblem, type QueueStats } from './write-queue.js';
 
 export type { LedgerRow } from './ledger-row.js';
 export type { QueueStats } from './write-queue.js';
@@ -121,9 +121,11 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
       const capacity = options.queueSize ?? 10_000;
       const batchSize = options.batchSize ?? 2000;
       const flushIntervalMs = options.flushIntervalMs ?? 1000;
-      const onProblem = (p: { kind: 'dropped' | 'write-failed'; count: number; error?: unknown }) => {
-        if (p.kind === 'dropped') log.warn({ dropped: p.count }, 'usage-ledger queue full: records dropped (the store is slower than traffic)');
-        else log.error({ rows: p.count, err: p.error instanceof Error ? p.error.message : String(p.error) }, 'usage-ledger write failed; retrying once');
+      const onProblem = (p: QueueProblem) => {
+        const err = p.error instanceof Error ? p.error.message : String(p.error);
+        if (p.kind === 'dropped') log.warn({ dropped: p.count }, 'usage-ledger dropped records: the queue was full or a batch failed twice (the store is slower than traffic, or unreachable)');
+        else if (p.retry) log.error({ rows: p.count, err }, 'usage-ledger write failed; retrying once');
+        else log.error({ rows: p.count, err }, 'usage-ledger write failed again; the rows are dropped. Check the database.');
       };
       const queueOptions = { capacity, batchSize, flushIntervalMs, onProblem };
       if (pgStore) {

@@ -10,6 +10,15 @@ export interface QueueStats {
   failedBatches: number;
 }
 
+/** What went wrong in a write queue, for its logs. */
+export interface QueueProblem {
+  kind: 'dropped' | 'write-failed';
+  count: number;
+  error?: unknown;
+  /** With `write-failed`: the batch will be tried once more (else its rows are dropped). */
+  retry?: boolean;
+}
+
 export interface WriteQueueOptions {
   /** Most rows held in memory; beyond it new rows are dropped (and counted), never awaited. */
   capacity: number;
@@ -17,8 +26,8 @@ export interface WriteQueueOptions {
   batchSize: number;
   /** Longest a row waits for its batch, in ms. */
   flushIntervalMs: number;
-  /** Called once per failed batch and per burst of drops: for logs. */
-  onProblem?(problem: { kind: 'dropped' | 'write-failed'; count: number; error?: unknown }): void;
+  /** Called once per failed batch (`retry`: whether it will be tried again) and per burst of drops: for logs. */
+  onProblem?(problem: QueueProblem): void;
   /** Called after every batch write, whether it worked or not, with the counters then. */
   onSettled?(stats: QueueStats): void;
 }
@@ -109,7 +118,7 @@ export class WriteQueue<T> {
         this.#stats.failedBatches++;
         if (retried) this.#stats.dropped += batch.length;
         else this.#retry = batch;
-        this.#o.onProblem?.({ kind: 'write-failed', count: batch.length, error });
+        this.#o.onProblem?.({ kind: 'write-failed', count: batch.length, error, retry: !retried });
       },
     ).finally(() => {
       this.#writing = undefined;

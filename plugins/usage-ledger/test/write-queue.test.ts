@@ -42,7 +42,7 @@ describe('usage-ledger: bounded write queue', () => {
   it('retries a failed batch once, then drops it and counts it', async () => {
     const s = gatedSink();
     const problems: string[] = [];
-    const q = new WriteQueue<number>(s.sink, { capacity: 10, batchSize: 3, flushIntervalMs: 1, onProblem: (p) => problems.push(`${p.kind}:${p.count}`) });
+    const q = new WriteQueue<number>(s.sink, { capacity: 10, batchSize: 3, flushIntervalMs: 1, onProblem: (p) => problems.push(`${p.kind}:${p.count}${p.retry === undefined ? '' : p.retry ? ':retry' : ':final'}`) });
     for (let i = 0; i < 3; i++) q.push(i);
     const first = s.pending.shift()!;
     assert.deepEqual(first.rows, [0, 1, 2]);
@@ -56,7 +56,7 @@ describe('usage-ledger: bounded write queue', () => {
     while (q.stats().failedBatches < 2) await tick();
     await tick();
     assert.deepEqual(q.stats(), { queued: 0, written: 0, dropped: 3, failedBatches: 2 });
-    assert.deepEqual(problems.slice(0, 2), ['write-failed:3', 'write-failed:3']);
+    assert.deepEqual(problems.slice(0, 2), ['write-failed:3:retry', 'write-failed:3:final']);
     await q.close();
     assert.ok(problems.includes('dropped:3'));
   });
