@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { LineBatcher, type ByteSink } from './line-batcher.js';
+import { isoTime } from './iso-time.js';
 import { REDACTED_PATHS } from './secret-scrubber.js';
 
 /** How the access logger is made. */
@@ -10,23 +11,6 @@ export interface AccessLoggerOptions {
   destination: string | number | DestinationStream;
   bufferBytes: number;
   flushIntervalMs: number;
-}
-
-/**
- * pino's ISO timestamp, made once per millisecond: under load many lines
- * share a millisecond, and formatting the date is a measurable part of a line.
- */
-function isoTimestamp(): () => string {
-  let lastMs = -1;
-  let stamp = '';
-  return () => {
-    const now = Date.now();
-    if (now !== lastMs) {
-      lastMs = now;
-      stamp = `,"time":"${new Date(now).toISOString()}"`;
-    }
-    return stamp;
-  };
 }
 
 /**
@@ -54,10 +38,11 @@ export function createAccessLogger(o: AccessLoggerOptions): { log: Logger; dest:
     };
     dest = batcher;
   } else dest = d;
+  const iso = isoTime();
   const log = pino({
     level: o.level,
     base: { name: 'aisbf-access' },
-    timestamp: isoTimestamp(),
+    timestamp: () => `,"time":"${iso(Date.now())}"`,
     // Lines are built from a whitelist of fields, so path redaction only guards the logged
     // bodies; it costs several microseconds a line, which the default mode does not pay.
     ...(o.logBodies ? { redact: { paths: REDACTED_PATHS, censor: '[redacted]' } } : {}),

@@ -1,6 +1,7 @@
 import fastJson from 'fast-json-stringify';
 import { pino, type Level } from 'pino';
 import type { AccessLine } from './access-line.js';
+import { isoTime } from './iso-time.js';
 
 const str = { type: 'string' } as const;
 const num = { type: 'number' } as const;
@@ -67,17 +68,11 @@ type WireLine = AccessLine & { level: number; time: string; name: string; msg: s
  */
 export function lineSerializer(name: string): (line: AccessLine, level: Level, timeMs: number) => string {
   const stringify = fastJson(SCHEMA as unknown as Parameters<typeof fastJson>[0]) as (line: WireLine) => string;
-  // Many lines share a millisecond under load, and formatting the date is a visible part of a line.
-  let lastMs = -1;
-  let iso = '';
+  const iso = isoTime();
   return (line, level, timeMs) => {
-    if (timeMs !== lastMs) {
-      lastMs = timeMs;
-      iso = new Date(timeMs).toISOString();
-    }
     const wire = line as WireLine;
     wire.level = pino.levels.values[level];
-    wire.time = iso;
+    wire.time = iso(timeMs);
     wire.name = name;
     wire.msg = 'request';
     try {
