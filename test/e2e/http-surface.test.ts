@@ -58,6 +58,8 @@ describe('e2e: HTTP surface and bad input', () => {
     assert.equal(kept.headers.get('x-request-id'), 'trace-42.a_b');
     const replaced = await raw('/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
     assert.notEqual(replaced.headers.get('x-request-id'), 'bad id with spaces');
+    // A generated id is a time-ordered UUID (version 7), so stores indexed by it append.
+    assert.match(replaced.headers.get('x-request-id') ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it('proxied endpoints send the request id on answers and errors, also when reached through the router', async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
@@ -13,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { Answer, Pipeline } from '../pipeline.js';
 import { HttpRequestContext } from './http-request-context.js';
 import { readJsonBody } from './read-body.js';
+import { newRequestId } from './request-id.js';
 import { chatRequestSchema, compileValidator, embeddingsRequestSchema } from './request-schemas.js';
 
 export interface HttpAppOptions {
@@ -44,7 +44,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
 
   app.use(async (ctx, next) => {
     const incoming = ctx.req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newRequestId();
     ctx.state.requestId = id;
     try {
       // The two proxied endpoints skip the router and Koa's header helpers: they are nearly
