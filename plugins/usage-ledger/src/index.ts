@@ -2,6 +2,7 @@ import { catalogFor, type Catalog } from '@aisbf/plugin-catalog';
 import { definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
 import { adminCheck } from './admin-guard.js';
 import { ledgerRow, type LedgerRow } from './ledger-row.js';
+import { ByteBatch } from './byte-batch.js';
 import { copyRowEncoder } from './copy-text.js';
 import { PgUsageStore } from './pg-store.js';
 import { StateUsageStore } from './state-store.js';
@@ -67,10 +68,9 @@ export interface UsageLedgerPlugin extends Plugin {
  */
 export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedgerPlugin {
   let store: UsageStore | undefined;
-  // With PostgreSQL, rows wait for their batch as their COPY lines' bytes, encoded as each
-  // request ends: the row object and the many pieces of its line die young, and what waits
-  // is one small Buffer a row, its bytes outside the heap.
-  let lines: WriteQueue<Buffer> | undefined;
+  // With PostgreSQL, rows wait for their batch as their COPY lines' bytes, encoded into the
+  // batch's buffer as each request ends: the row object and the pieces of its line die young.
+  let lines: WriteQueue<string, ByteBatch> | undefined;
   let rows: WriteQueue<LedgerRow> | undefined;
   const encode = copyRowEncoder();
   let catalog: Catalog;
@@ -78,7 +78,7 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
 
   function record(ctx: RequestContext, summary: RequestSummary): void {
     const row = ledgerRow(ctx, summary, catalog, config);
-    if (lines) lines.push(Buffer.from(encode(row)));
+    if (lines) lines.push(encode(row));
     else rows?.push(row);
   }
 
@@ -130,7 +130,18 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
       const queueOptions = { capacity, batchSize, flushIntervalMs, onProblem };
       if (pgStore) {
         const pgSink = pgStore;
-        lines = new WriteQueue<Buffer>((batch) => pgSink.insertLines(batch), queueOptions);
+        // A batch's buffer starts the size the last batch ended with (plus a quarter), so it
+        // rarely grows under steady traffic and stays small under light traffic.
+        let bytesHint = 16_384;
+        const write = (batch: ByteBatch) => {
+          const bytes = batch.bytes();
+          bytesHint = Math.max(16_384, Math.ceil(bytes.length * 1.25));
+          return pgSink.insertBytes(bytes);
+        };
+        lines = new WriteQueue<string, ByteBatch>(write, queueOptions, {
+          create: () => new ByteBatch(bytesHint),
+          add: (batch, line) => batch.append(line),
+        });
       } else {
         rows = new WriteQueue<LedgerRow>((batch) => sink.insert(batch), queueOptions);
       }

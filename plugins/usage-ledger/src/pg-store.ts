@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { ByteBatch } from './byte-batch.js';
 import { COPY_COLUMNS, copyRowEncoder } from './copy-text.js';
 import type { LedgerRow } from './ledger-row.js';
 import type { UsageStore } from './usage-store.js';
@@ -101,16 +102,18 @@ export class PgUsageStore implements UsageStore {
    */
   async insert(rows: LedgerRow[]): Promise<void> {
     const line = copyRowEncoder();
-    return this.insertLines(rows.map((r) => Buffer.from(line(r))));
+    const batch = new ByteBatch(rows.length * 256);
+    for (const r of rows) batch.append(line(r));
+    return this.insertBytes(batch.bytes());
   }
 
-  /** `insert` for rows already encoded by `copyRowEncoder`, as UTF-8. */
-  async insertLines(lines: Buffer[]): Promise<void> {
+  /** `insert` for rows already encoded by `copyRowEncoder`, as UTF-8 lines. */
+  async insertBytes(lines: Buffer): Promise<void> {
     if (lines.length === 0) return;
     const client = await this.#pool.connect();
     let failure: Error | undefined;
     try {
-      await pipeline(Readable.from([Buffer.concat(lines)]), client.query(copyFrom(this.#copySql)));
+      await pipeline(Readable.from([lines]), client.query(copyFrom(this.#copySql)));
     } catch (err) {
       failure = err as Error;
       throw err;

@@ -33,51 +33,84 @@ export interface WriteQueueOptions {
 }
 
 /**
+ * How rows gather into a batch: by default an array of the rows; the ledger's
+ * PostgreSQL path appends each row's COPY bytes to one buffer instead (see
+ * `ByteBatch`), so a waiting row is not an object on the heap.
+ *
+ * @example
+ * const arrays: BatchBuilder<Row, Row[]> = { create: () => [], add: (batch, row) => void batch.push(row) };
+ */
+export interface BatchBuilder<T, B> {
+  /** A new, empty batch. */
+  create(): B;
+  /** Adds one row to a batch. */
+  add(batch: B, row: T): void;
+}
+
+const arrayBatches: BatchBuilder<unknown, unknown[]> = { create: () => [], add: (batch, row) => void batch.push(row) };
+
+/** A batch and the rows in it. */
+interface Pending<B> {
+  data: B;
+  rows: number;
+}
+
+/**
  * A bounded queue that writes rows in batches off the response path.
  * `push` never blocks and never throws: when the sink falls behind and the
  * queue is full, rows are dropped and counted rather than slowing traffic.
  * One batch is written at a time; a failed batch is retried once with the
  * next flush and then dropped (counted), so a dead database cannot pin memory.
+ * Rows go into a batch as they arrive; a batch is closed at `batchSize` rows.
  *
  * @example
  * const q = new WriteQueue<Row>((rows) => store.insert(rows), { capacity: 10_000, batchSize: 500, flushIntervalMs: 1000 });
  * q.push(row);
  * await q.close(); // writes what is left
  */
-export class WriteQueue<T> {
-  readonly #sink: (rows: T[]) => Promise<void>;
+export class WriteQueue<T, B = T[]> {
+  readonly #sink: (batch: B) => Promise<void>;
   readonly #o: WriteQueueOptions;
-  #rows: T[] = [];
-  #retry: T[] | undefined;
+  readonly #builder: BatchBuilder<T, B>;
+  /** Batches waiting, oldest first; only the last one takes new rows. */
+  #batches: Pending<B>[] = [];
+  /** Rows in `#batches`. */
+  #waiting = 0;
+  #retry: Pending<B> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
   #reportedDrops = 0;
   readonly #stats: QueueStats = { queued: 0, written: 0, dropped: 0, failedBatches: 0 };
 
-  constructor(sink: (rows: T[]) => Promise<void>, options: WriteQueueOptions) {
+  constructor(sink: (batch: B) => Promise<void>, options: WriteQueueOptions, builder?: BatchBuilder<T, B>) {
     this.#sink = sink;
     this.#o = options;
+    this.#builder = builder ?? (arrayBatches as BatchBuilder<T, B>);
   }
 
   /** Queues a row; false when it was dropped because the queue is full. */
   push(row: T): boolean {
-    if (this.#rows.length + (this.#retry?.length ?? 0) >= this.#o.capacity) {
+    if (this.#waiting + (this.#retry?.rows ?? 0) >= this.#o.capacity) {
       this.#stats.dropped++;
       return false;
     }
-    this.#rows.push(row);
-    if (this.#rows.length >= this.#o.batchSize) this.#kick();
+    let open = this.#batches.at(-1);
+    if (!open || open.rows >= this.#o.batchSize) this.#batches.push((open = { data: this.#builder.create(), rows: 0 }));
+    this.#builder.add(open.data, row);
+    open.rows++;
+    this.#waiting++;
+    if (open.rows >= this.#o.batchSize) this.#kick();
     else this.#timer ??= setTimeout(() => this.#kick(), this.#o.flushIntervalMs).unref();
     return true;
   }
 
   stats(): QueueStats {
-    return { ...this.#stats, queued: this.#rows.length + (this.#retry?.length ?? 0) };
+    return { ...this.#stats, queued: this.#waiting + (this.#retry?.rows ?? 0) };
   }
 
   /** Writes everything queued now; resolves when the queue is empty or a write failed. */
   async flush(): Promise<void> {
-    while (this.#rows.length > 0 || this.#retry || this.#writing) {
+    while (this.#waiting > 0 || this.#retry || this.#writing) {
       const before = this.#stats.failedBatches;
       await (this.#writing ?? this.#write());
       if (this.#stats.failedBatches > before) return;
@@ -89,10 +122,11 @@ export class WriteQueue<T> {
     this.#timer = undefined;
     await this.flush();
     // What a failing sink left behind is lost now: count it.
-    const lost = this.#rows.length + (this.#retry?.length ?? 0);
+    const lost = this.#waiting + (this.#retry?.rows ?? 0);
     if (lost > 0) {
       this.#stats.dropped += lost;
-      this.#rows = [];
+      this.#batches = [];
+      this.#waiting = 0;
       this.#retry = undefined;
     }
     this.#reportDrops();
@@ -105,27 +139,28 @@ export class WriteQueue<T> {
   }
 
   #write(): Promise<void> {
-    const batch = this.#retry ?? this.#rows.splice(0, this.#o.batchSize);
     const retried = this.#retry !== undefined;
+    const batch = this.#retry ?? this.#batches.shift();
     this.#retry = undefined;
+    if (batch && !retried) this.#waiting -= batch.rows;
     this.#reportDrops();
-    if (batch.length === 0) return Promise.resolve();
-    this.#writing = this.#sink(batch).then(
+    if (!batch) return Promise.resolve();
+    this.#writing = this.#sink(batch.data).then(
       () => {
-        this.#stats.written += batch.length;
+        this.#stats.written += batch.rows;
       },
       (error: unknown) => {
         this.#stats.failedBatches++;
-        if (retried) this.#stats.dropped += batch.length;
+        if (retried) this.#stats.dropped += batch.rows;
         else this.#retry = batch;
-        this.#o.onProblem?.({ kind: 'write-failed', count: batch.length, error, retry: !retried });
+        this.#o.onProblem?.({ kind: 'write-failed', count: batch.rows, error, retry: !retried });
       },
     ).finally(() => {
       this.#writing = undefined;
       this.#o.onSettled?.(this.stats());
       // More waiting: schedule the next batch rather than recurse.
-      if (this.#rows.length >= this.#o.batchSize) this.#kick();
-      else if ((this.#rows.length > 0 || this.#retry) && !this.#timer) this.#timer = setTimeout(() => this.#kick(), this.#o.flushIntervalMs).unref();
+      if (this.#batches.length > 1 || (this.#batches[0]?.rows ?? 0) >= this.#o.batchSize) this.#kick();
+      else if ((this.#waiting > 0 || this.#retry) && !this.#timer) this.#timer = setTimeout(() => this.#kick(), this.#o.flushIntervalMs).unref();
     });
     return this.#writing;
   }
