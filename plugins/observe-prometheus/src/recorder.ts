@@ -25,7 +25,14 @@ export class Recorder {
   readonly #providers: LabelGuard;
   /** Series by label tuple; bounded as the label values are (see LabelGuard). */
   readonly #bundles = new Map<string, Bundle>();
-  readonly #attemptSeries = new Map<string, { count: CounterSeries; latency: HistogramSeries }>();
+  readonly #attemptSeries = new Map<string, AttemptBundle>();
+  /**
+   * The last bundles used. Traffic comes in runs of the same label tuple, and
+   * comparing seven values costs a few nanoseconds where building the key and
+   * hashing it (a string of many pieces, flattened first) costs about 250.
+   */
+  #lastBundle: Bundle | undefined;
+  #lastAttempt: AttemptBundle | undefined;
 
   constructor(metrics: Metrics, catalog: Catalog, config: ResolvedConfig, maxLabelValues: number) {
     this.#m = metrics;
@@ -43,12 +50,17 @@ export class Recorder {
   attempt(attempt: AttemptRecord): void {
     const provider = this.#providers.value(attempt.provider);
     const upstreamModel = this.#upstreamModels.value(attempt.model);
-    const key = provider + SEP + upstreamModel + SEP + attempt.outcome;
-    let b = this.#attemptSeries.get(key);
-    if (!b) {
-      const labels = () => ({ provider, upstream_model: upstreamModel, outcome: attempt.outcome });
-      b = { count: this.#m.attempts.seriesFor(key, labels), latency: this.#m.upstream.seriesFor(key, labels) };
-      this.#attemptSeries.set(key, b);
+    const outcome = attempt.outcome;
+    let b = this.#lastAttempt;
+    if (!b || b.provider !== provider || b.upstreamModel !== upstreamModel || b.outcome !== outcome) {
+      const key = provider + SEP + upstreamModel + SEP + outcome;
+      b = this.#attemptSeries.get(key);
+      if (!b) {
+        const labels = () => ({ provider, upstream_model: upstreamModel, outcome });
+        b = { provider, upstreamModel, outcome, count: this.#m.attempts.seriesFor(key, labels), latency: this.#m.upstream.seriesFor(key, labels) };
+        this.#attemptSeries.set(key, b);
+      }
+      this.#lastAttempt = b;
     }
     b.count.value++;
     this.#m.upstream.observe(b.latency, attempt.latencyMs / 1000);
@@ -62,12 +74,20 @@ export class Recorder {
     const provider = this.#providers.value(f.provider);
     const upstreamModel = this.#upstreamModels.value(f.upstreamModel);
     const cache = f.cache ?? '';
+    const { kind } = ctx;
+    const { status } = summary;
+    const { cause } = f;
     // One lookup finds every series this request updates.
-    const key = ctx.kind + SEP + model + SEP + provider + SEP + upstreamModel + SEP + summary.status + SEP + cache + SEP + f.cause;
-    let b = this.#bundles.get(key);
-    if (!b) {
-      b = this.#bundle(ctx.kind, model, provider, upstreamModel, summary.status, cache, f.cause);
-      this.#bundles.set(key, b);
+    let b = this.#lastBundle;
+    if (!b || b.kind !== kind || b.model !== model || b.provider !== provider || b.upstreamModel !== upstreamModel
+      || b.status !== status || b.cache !== cache || b.cause !== cause) {
+      const key = kind + SEP + model + SEP + provider + SEP + upstreamModel + SEP + status + SEP + cache + SEP + cause;
+      b = this.#bundles.get(key);
+      if (!b) {
+        b = this.#bundle(kind, model, provider, upstreamModel, status, cache, cause);
+        this.#bundles.set(key, b);
+      }
+      this.#lastBundle = b;
     }
 
     b.requests.value++;
@@ -89,10 +109,9 @@ export class Recorder {
       if (f.cachedTokens) (b.tokensCached ??= m.tokens.seriesFor(b.mp + SEP + 'cached', () => ({ model, provider, type: 'cached' }))).value += f.cachedTokens;
     }
 
-    const mpLabels = () => ({ model, provider });
-    if (f.costUsd === null) (b.costUnknown ??= m.costUnknown.seriesFor(b.mp, mpLabels)).value++;
-    else if (f.costUsd > 0) (b.cost ??= m.cost.seriesFor(b.mp, mpLabels)).value += f.costUsd;
-    if (f.savedUsd) (b.savings ??= m.savings.seriesFor(b.mp, mpLabels)).value += f.savedUsd;
+    if (f.costUsd === null) (b.costUnknown ??= m.costUnknown.seriesFor(b.mp, b.mpLabels)).value++;
+    else if (f.costUsd > 0) (b.cost ??= m.cost.seriesFor(b.mp, b.mpLabels)).value += f.costUsd;
+    if (f.savedUsd) (b.savings ??= m.savings.seriesFor(b.mp, b.mpLabels)).value += f.savedUsd;
 
     if (ctx.attempts.length > 1) m.failovers.at(model, () => ({ model })).inc(ctx.attempts.length - 1);
     if (f.cause === 'rate_limit' || f.cause === 'budget') {
@@ -110,9 +129,17 @@ export class Recorder {
     const gk = kind + SEP + mp + SEP + upstreamModel;
     const genAi = () => ({ [ATTR_OPERATION]: kind, [ATTR_REQUEST_MODEL]: model, [ATTR_PROVIDER]: provider, [ATTR_RESPONSE_MODEL]: upstreamModel });
     return {
+      kind,
+      model,
+      provider,
+      upstreamModel,
+      status,
+      cache,
+      cause,
       mp,
       gk,
       genAi,
+      mpLabels: () => ({ model, provider }),
       requests: m.requests.seriesFor(mp + SEP + statusClass + SEP + cache + SEP + cause, () => ({ model, provider, status_class: statusClass, cache, cause })),
       duration: m.duration.seriesFor(gk + SEP + errorType, () => ({ ...genAi(), [ATTR_ERROR_TYPE]: errorType })),
     };
@@ -121,10 +148,19 @@ export class Recorder {
 
 /** The series one label tuple (kind, model, provider, upstream model, status, cache, cause) updates. */
 interface Bundle {
+  /** The label tuple. */
+  kind: string;
+  model: string;
+  provider: string;
+  upstreamModel: string;
+  status: number;
+  cache: string;
+  cause: string;
   /** Series keys, as the metrics know them. */
   mp: string;
   gk: string;
   genAi: () => Record<string, string>;
+  mpLabels: () => Record<string, string>;
   requests: CounterSeries;
   duration: HistogramSeries;
   ttft?: HistogramSeries;
@@ -137,4 +173,13 @@ interface Bundle {
   cost?: CounterSeries;
   costUnknown?: CounterSeries;
   savings?: CounterSeries;
+}
+
+/** The series one attempt tuple (provider, upstream model, outcome) updates. */
+interface AttemptBundle {
+  provider: string;
+  upstreamModel: string;
+  outcome: string;
+  count: CounterSeries;
+  latency: HistogramSeries;
 }
