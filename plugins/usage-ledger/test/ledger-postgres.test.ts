@@ -62,6 +62,8 @@ describe('usage-ledger: PostgreSQL', function () {
     const idx = await db.query('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table]);
     const names = idx.rows.map((r) => r.indexname as string);
     for (const suffix of ['_ts_brin', '_request_id_idx']) assert.ok(names.includes(table + suffix), suffix);
+    const col = await db.query('SELECT collation_name FROM information_schema.columns WHERE table_name = $1 AND column_name = $2', [table, 'request_id']);
+    assert.equal(col.rows[0]?.collation_name, 'C', 'request ids compare bytewise');
   });
 
   it('records one row per request under concurrent load, with matching tokens and cost', async () => {
