@@ -18,8 +18,14 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** `observers` runs only the with/without-observers pairs (the slowest comparison to settle). */
 const ONLY = process.env.BENCH_ONLY;
-/** Turns each set-up takes in the observers comparison, and their length. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+/**
+ * The observers comparison runs PAIRS pairs of fresh gateway processes, each
+ * pair taking ROUNDS turns of SLICE_SECONDS: one pair's result depends on
+ * its processes (code layout, where the scheduler puts them) by ±5%, so the
+ * figure is the total over several pairs.
+ */
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
 const TICK_MS = 10; // Linux reports process CPU time in 1/100 s
 
@@ -229,7 +235,6 @@ async function main(): Promise<void> {
 /** One set-up's share of an alternating comparison. */
 interface Side {
   name: string;
-  server: Server;
   requests: number;
   seconds: number;
   cpuMs: number;
@@ -249,47 +254,58 @@ interface Comparison {
  * Both gateways run side by side and take the load in turns, SLICE_SECONDS
  * at a time, in ABBA order: the machine's speed drifts by ±15% over tens of
  * seconds, and turns a few seconds long give both set-ups the same machine.
+ * Then both are replaced by fresh processes, PAIRS times.
  */
 async function observers(up: object): Promise<Comparison> {
   const dbUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  // A fresh table each run, dropped after: a table grown by earlier runs would slow the inserts measured here.
-  const ledgerTable = `aisbf_bench_usage_${process.pid}`;
+  // A fresh table for each pair, dropped after: a table grown by earlier runs would slow the inserts measured here.
+  const tables: string[] = [];
   const models = { bench: { candidates: ['up/bench-1'] } };
-  // BENCH_OBSERVERS picks some of them (say `usage-ledger`), to see what each costs.
-  const all: Record<string, unknown> = {
+  const all = (table: string): Record<string, unknown> => ({
     'observe-log': ['observe-log', { destination: '/dev/null' }],
     'observe-prometheus': 'observe-prometheus',
-    'usage-ledger': ['usage-ledger', { databaseUrl: dbUrl, table: ledgerTable }],
-  };
-  const names = process.env.BENCH_OBSERVERS?.split(',').filter(Boolean) ?? Object.keys(all);
-  const observed = { plugins: names.map((n) => all[n] ?? n), providers: up, models };
-  const side = async (name: string, config: object): Promise<Side> => ({ name, server: await gateway(config), requests: 0, seconds: 0, cpuMs: 0, mainCpuMs: 0, errors: 0 });
-  const without = await side('aisbf: without observers', { providers: up, models });
-  const withObservers = await side(`aisbf: + ${names.join(', ')}`, observed);
+    'usage-ledger': ['usage-ledger', { databaseUrl: dbUrl, table }],
+  });
+  // BENCH_OBSERVERS picks some of them (say `usage-ledger`), to see what each costs.
+  const names = process.env.BENCH_OBSERVERS?.split(',').filter(Boolean) ?? Object.keys(all(''));
+  const side = (name: string): Side => ({ name, requests: 0, seconds: 0, cpuMs: 0, mainCpuMs: 0, errors: 0 });
+  const without = side('aisbf: without observers');
+  const withObservers = side(`aisbf: + ${names.join(', ')}`);
   const roundRatios: number[] = [];
   try {
-    for (const s of [without, withObservers]) await load(s.server.url, 50, 2); // warm-up
-    for (let round = 0; round < ROUNDS; round++) {
-      const rps: Record<string, number> = {};
-      for (const s of round % 2 === 0 ? [without, withObservers] : [withObservers, without]) {
-        const cpu0 = cpuMs(s.server.pid);
-        const main0 = cpuMs(s.server.pid, true);
-        const r = await load(s.server.url, 50, SLICE_SECONDS);
-        s.cpuMs += cpuMs(s.server.pid) - cpu0;
-        s.mainCpuMs += cpuMs(s.server.pid, true) - main0;
-        s.requests += r.requests.total;
-        s.seconds += SLICE_SECONDS;
-        s.errors += r.errors + r.non2xx;
-        rps[s.name] = r.requests.total / SLICE_SECONDS;
+    for (let pair = 0; pair < PAIRS; pair++) {
+      const table = `aisbf_bench_usage_${process.pid}_${pair}`;
+      tables.push(table);
+      const plugins = names.map((n) => all(table)[n] ?? n);
+      const servers = new Map<Side, Server>();
+      try {
+        servers.set(without, await gateway({ providers: up, models }));
+        servers.set(withObservers, await gateway({ plugins, providers: up, models }));
+        for (const server of servers.values()) await load(server.url, 50, 2); // warm-up
+        for (let round = 0; round < ROUNDS; round++) {
+          const rps = new Map<Side, number>();
+          for (const s of round % 2 === 0 ? [without, withObservers] : [withObservers, without]) {
+            const { url, pid } = servers.get(s)!;
+            const cpu0 = cpuMs(pid);
+            const main0 = cpuMs(pid, true);
+            const r = await load(url, 50, SLICE_SECONDS);
+            s.cpuMs += cpuMs(pid) - cpu0;
+            s.mainCpuMs += cpuMs(pid, true) - main0;
+            s.requests += r.requests.total;
+            s.seconds += SLICE_SECONDS;
+            s.errors += r.errors + r.non2xx;
+            rps.set(s, r.requests.total / SLICE_SECONDS);
+          }
+          roundRatios.push(rps.get(withObservers)! / rps.get(without)!);
+          console.error(`  observers pair ${pair + 1} round ${round + 1}: ${(roundRatios.at(-1)! * 100).toFixed(0)}%`);
+        }
+      } finally {
+        for (const server of servers.values()) server.child.kill();
       }
-      roundRatios.push(rps[withObservers.name] / rps[without.name]);
-      console.error(`  observers round ${round + 1}: ${(roundRatios.at(-1)! * 100).toFixed(0)}%`);
     }
   } finally {
-    without.server.child.kill();
-    withObservers.server.child.kill();
     const db = new pg.Pool({ connectionString: dbUrl, max: 1 });
-    await db.query(`DROP TABLE IF EXISTS ${ledgerTable}`).finally(() => db.end());
+    await Promise.all(tables.map((t) => db.query(`DROP TABLE IF EXISTS ${t}`))).finally(() => db.end());
   }
   const result = { without, withObservers, roundRatios };
   if (ONLY === 'observers') printObservers(result);
@@ -304,7 +320,7 @@ function printObservers({ without, withObservers, roundRatios }: Comparison): vo
   console.log('|---|---|---|---|');
   for (const s of [without, withObservers]) console.log(`| ${s.name} | ${rps(s).toFixed(0)} | ${us(s.cpuMs, s)} (${us(s.mainCpuMs, s)}) | ${s.errors} |`);
   console.log('');
-  console.log(`observability plugins: throughput at c=50 ${((rps(withObservers) / rps(without)) * 100).toFixed(0)}% of the same gateway without them (${roundRatios.length} rounds of ${SLICE_SECONDS} s each, taking turns; rounds ${(sorted[0] * 100).toFixed(0)}–${(sorted.at(-1)! * 100).toFixed(0)}%; target ≥ 90%)`);
+  console.log(`observability plugins: throughput at c=50 ${((rps(withObservers) / rps(without)) * 100).toFixed(0)}% of the same gateway without them (${PAIRS} pairs of processes, ${roundRatios.length} rounds of ${SLICE_SECONDS} s each, taking turns; rounds ${(sorted[0] * 100).toFixed(0)}–${(sorted.at(-1)! * 100).toFixed(0)}%; target ≥ 90%)`);
   console.log(`  CPU per request without → with them: event-loop thread ${us(without.mainCpuMs, without)} → ${us(withObservers.mainCpuMs, withObservers)} µs, whole process ${us(without.cpuMs, without)} → ${us(withObservers.cpuMs, withObservers)} µs`);
 }
 
