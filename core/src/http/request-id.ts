@@ -23,7 +23,7 @@ export function newRequestId(): string {
     const hex = ms.toString(16).padStart(12, '0');
     prefix = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7`;
   }
-  // randomUUID(): xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx; from index 15 on it is kept as is.
+  // randomUUID() is 8-4-4-4-12 hex digits with '4' at index 14; from index 15 on it is kept as is.
   return prefix + randomUUID().slice(15);
 }
 
