@@ -28,8 +28,6 @@ export interface WriteQueueOptions {
   flushIntervalMs: number;
   /** Called once per failed batch (`retry`: whether it will be tried again) and per burst of drops: for logs. */
   onProblem?(problem: QueueProblem): void;
-  /** Called after every batch write, whether it worked or not, with the counters then. */
-  onSettled?(stats: QueueStats): void;
 }
 
 /**
@@ -157,7 +155,6 @@ export class WriteQueue<T, B = T[]> {
       },
     ).finally(() => {
       this.#writing = undefined;
-      this.#o.onSettled?.(this.stats());
       // More waiting: schedule the next batch rather than recurse.
       if (this.#batches.length > 1 || (this.#batches[0]?.rows ?? 0) >= this.#o.batchSize) this.#kick();
       else if ((this.#waiting > 0 || this.#retry) && !this.#timer) this.#timer = setTimeout(() => this.#kick(), this.#o.flushIntervalMs).unref();
