@@ -76,6 +76,11 @@ describe('cluster: two gateway processes share breakers through Redis', function
       return response.headers.get('x-aisbf-provider');
     };
     const settle = () => new Promise((r) => setTimeout(r, 50)); // breaker writes are off the response path
+    // Failures are counted in windowMs buckets, the previous one weighted by how much of it still
+    // overlaps: three failures that straddle a bucket boundary count as fewer than three. Start
+    // with at least 5 s left in the current bucket, so that the test's failures share one.
+    const left = breakerOptions.windowMs - (Date.now() % breakerOptions.windowMs);
+    if (left < 5_000) await new Promise((r) => setTimeout(r, left + 10));
 
     assert.equal(await ask(b), 'healthy');
     await settle();
@@ -85,7 +90,10 @@ describe('cluster: two gateway processes share breakers through Redis', function
     assert.equal(await ask(a), 'healthy');
     await settle();
     assert.equal(flakyHitsFrom('a'), 2);
-    // 1 failure seen by b + 2 by a = 3: the shared breaker is open now.
+    // 1 failure seen by b + 2 by a = 3: the shared breaker opens once a's last report lands.
+    const shared = new Breaker(nodeA!.gateway.state, breakerOptions);
+    for (let i = 0; i < 100 && (await shared.state({ provider: 'flaky', model: 'm1' })) !== 'open'; i++) await settle();
+    assert.equal(await shared.state({ provider: 'flaky', model: 'm1' }), 'open');
     for (let i = 0; i < 5; i++) assert.equal(await ask(b), 'healthy');
     assert.equal(flakyHitsFrom('b'), 1, 'node b skipped the provider that node a saw failing');
     assert.equal(await ask(a), 'healthy');
