@@ -25,5 +25,6 @@ export { NdjsonParser } from './upstream/ndjson-parser.js';
 export { assembleChunks, responseToChunks, isFirstToken, floatsToBase64 } from './stream/chunks.js';
 export { createLogger, REDACT_PATHS, type Logger } from './logger.js';
 export { readJsonBody } from './http/read-body.js';
+export { ByteWriter } from './bytes/byte-writer.js';
 export { packageNames } from './plugins/plugin-names.js';
 export { discoverInstalled, type InstalledPlugin } from './plugins/discover.js';

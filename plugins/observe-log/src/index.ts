@@ -1,8 +1,9 @@
 import { catalogFor, requestOutcome, type Catalog } from '@aisbf/plugin-catalog';
-import { definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
+import { ByteWriter, definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { accessLine } from './access-line.js';
-import { lineSerializer } from './line-serializer.js';
+import { lineWriter } from './line-writer.js';
+import type { LineBatcher } from './line-batcher.js';
 import { createAccessLogger, type AccessLoggerOptions } from './access-logger.js';
 import { SecretScrubber } from './secret-scrubber.js';
 
@@ -40,6 +41,10 @@ export interface ObserveLogOptions {
 
 /** pino's number for a level name (`silent`: above every level), to skip a disabled line before building it. */
 const levelValue = (name: string): number => pino.levels.values[name] ?? Infinity;
+// Looked up once: a lookup by a variable name in pino's table costs every request.
+const INFO = levelValue('info');
+const WARN = levelValue('warn');
+const ERROR = levelValue('error');
 
 /**
  * One JSON access-log line per request (pino), with the principal, model,
@@ -53,28 +58,39 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
   const minLevel = levelValue(options.level ?? 'info');
   let log: Logger | undefined;
   let dest: DestinationStream | undefined;
-  let toJson: ReturnType<typeof lineSerializer> | undefined;
+  let writeLine: ReturnType<typeof lineWriter> | undefined;
+  let batcher: LineBatcher | undefined;
+  // Lines for a destination stream given from code (no batcher) are built here, then handed over as text.
+  let scratch: ByteWriter | undefined;
   let flush: (() => void) | undefined;
   let scrub: SecretScrubber;
   let catalog: Catalog;
   let config: ResolvedConfig;
 
   function write(ctx: RequestContext, summary: RequestSummary): void {
-    const level: Level = summary.status >= 500 ? 'error' : summary.status >= 400 ? 'warn' : 'info';
-    if (levelValue(level) < minLevel) return;
+    const failed = summary.status >= 500;
+    const refused = !failed && summary.status >= 400;
+    if ((failed ? ERROR : refused ? WARN : INFO) < minLevel) return;
+    const level: Level = failed ? 'error' : refused ? 'warn' : 'info';
     const facts = requestOutcome(ctx, summary, catalog, config);
     const line = accessLine(ctx, summary, facts, scrub, logBodies);
-    if (toJson) {
-      let text: string;
-      try {
-        text = toJson(line, level, Date.now());
-      } catch {
-        // A value the schema cannot write (a NaN cost from a broken price): pino writes it as null.
-        log?.[level](line, 'request');
-        return;
-      }
-      dest?.write(text);
-    } else log?.[level](line, 'request');
+    if (!writeLine) {
+      log?.[level](line, 'request');
+      return;
+    }
+    const w = batcher?.writer ?? (scratch ??= new ByteWriter(1024));
+    const start = w.length;
+    try {
+      writeLine(w, line, level, Date.now());
+    } catch {
+      // Not expected (a line is plain data), but a half-written line must not reach the log,
+      // and the request must still be logged: pino writes whatever the line holds.
+      w.truncate(start);
+      log?.[level](line, 'request');
+      return;
+    }
+    if (batcher) batcher.done();
+    else dest?.write(w.take().toString('utf8'));
   }
 
   return definePlugin({
@@ -101,9 +117,9 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
         bufferBytes: options.bufferBytes ?? 16384,
         flushIntervalMs: options.flushIntervalMs ?? 250,
       };
-      ({ log, dest, flush } = createAccessLogger(settings));
+      ({ log, dest, batcher, flush } = createAccessLogger(settings));
       // Lines with bodies have no fixed shape: they go through pino and its path redaction.
-      if (!logBodies) toJson = lineSerializer('aisbf-access');
+      if (!logBodies) writeLine = lineWriter('aisbf-access');
     },
     async close() {
       try {

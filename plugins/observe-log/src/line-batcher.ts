@@ -1,3 +1,5 @@
+import { ByteWriter } from 'aisbf';
+
 /** Where a batch of lines goes: a writer that takes bytes (sonic-boom in `buffer` content mode). */
 export interface ByteSink {
   write(bytes: Buffer): unknown;
@@ -6,50 +8,50 @@ export interface ByteSink {
 /**
  * Gathers log lines as UTF-8 bytes and hands them to the sink about every
  * `batchBytes` bytes, or when `flushIntervalMs` has passed with lines
- * waiting. Each line is encoded into the batch's buffer as it arrives: a line
- * built by concatenation is a tree of string pieces, and encoding it at once
- * is one pass, where keeping it for a later join means flattening it there
- * and encoding the joined text again.
+ * waiting. A line is written straight into the batch's buffer (`writer`,
+ * then `done()`), or given as a string (`write`), as pino does.
  *
  * @example
  * const batcher = new LineBatcher(pino.destination({ dest: 1, sync: true, contentMode: 'buffer' }), 16384, 250);
  * batcher.write('{"msg":"hello"}\n');
+ * writeLine(batcher.writer, line); batcher.done();
  * batcher.close(); // at shutdown
  */
 export class LineBatcher {
   readonly #sink: ByteSink;
   readonly #batchBytes: number;
-  #buf: Buffer | undefined;
-  #used = 0;
+  readonly #w: ByteWriter;
   readonly #timer: NodeJS.Timeout | undefined;
 
   constructor(sink: ByteSink, batchBytes: number, flushIntervalMs: number) {
     this.#sink = sink;
     this.#batchBytes = batchBytes;
+    // Twice the batch: the line that crosses `batchBytes` rarely makes the buffer grow.
+    this.#w = new ByteWriter(Math.max(1024, batchBytes * 2));
     if (batchBytes > 0) this.#timer = setInterval(() => this.flush(), flushIntervalMs).unref();
   }
 
+  /** The buffer to append one whole line to; call `done()` after it. */
+  get writer(): ByteWriter {
+    return this.#w;
+  }
+
+  /** A line was appended to `writer`: hands the batch over if it is full. */
+  done(): void {
+    if (this.#w.length >= this.#batchBytes) this.flush();
+  }
+
+  /** Appends a line given as text (pino's lines with bodies). */
   write(line: string): boolean {
-    if (this.#batchBytes <= 0) {
-      this.#sink.write(Buffer.from(line));
-      return true;
-    }
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    if (this.#buf && this.#used + line.length * 3 > this.#buf.length) this.flush();
-    this.#buf ??= Buffer.allocUnsafe(Math.max(this.#batchBytes * 2, line.length * 3));
-    this.#used += this.#buf.write(line, this.#used);
-    if (this.#used >= this.#batchBytes) this.flush();
+    this.#w.utf8(line);
+    this.done();
     return true;
   }
 
   /** Hands every waiting line to the sink now. */
   flush(): void {
-    if (!this.#buf || this.#used === 0) return;
-    // The sink may keep the bytes (a pipe that is full): the next lines go to a new buffer.
-    const bytes = this.#buf.subarray(0, this.#used);
-    this.#buf = undefined;
-    this.#used = 0;
-    this.#sink.write(bytes);
+    // The sink may keep the bytes (a pipe that is full): `take` moves the writer to a new buffer.
+    if (this.#w.length > 0) this.#sink.write(this.#w.take());
   }
 
   /** Flushes and stops the timer. */

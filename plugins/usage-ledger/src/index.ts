@@ -1,9 +1,8 @@
 import { catalogFor, type Catalog } from '@aisbf/plugin-catalog';
-import { definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
+import { ByteWriter, definePlugin, type Plugin, type RequestContext, type RequestSummary, type ResolvedConfig } from 'aisbf';
 import { adminCheck } from './admin-guard.js';
 import { ledgerRow, type LedgerRow } from './ledger-row.js';
-import { ByteBatch } from './byte-batch.js';
-import { copyRowEncoder } from './copy-text.js';
+import { copyRowWriter } from './copy-text.js';
 import { PgUsageStore } from './pg-store.js';
 import { StateUsageStore } from './state-store.js';
 import { grandTotal, parseUsageQuery, toCsv } from './usage-query.js';
@@ -68,18 +67,17 @@ export interface UsageLedgerPlugin extends Plugin {
  */
 export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedgerPlugin {
   let store: UsageStore | undefined;
-  // With PostgreSQL, rows wait for their batch as their COPY lines' bytes, encoded into the
-  // batch's buffer as each request ends: the row object and the pieces of its line die young.
-  let lines: WriteQueue<string, ByteBatch> | undefined;
+  // With PostgreSQL, rows wait for their batch as their COPY lines' bytes, written into the
+  // batch's buffer as each request ends: a waiting row is not an object the garbage collector
+  // has to trace and promote (rows wait up to a second, longer than young objects live).
+  let lines: WriteQueue<LedgerRow, ByteWriter> | undefined;
   let rows: WriteQueue<LedgerRow> | undefined;
-  const encode = copyRowEncoder();
   let catalog: Catalog;
   let config: ResolvedConfig;
 
   function record(ctx: RequestContext, summary: RequestSummary): void {
     const row = ledgerRow(ctx, summary, catalog, config);
-    if (lines) lines.push(encode(row));
-    else rows?.push(row);
+    (lines ?? rows)?.push(row);
   }
 
   return definePlugin<UsageLedgerPlugin>({
@@ -133,14 +131,24 @@ export default function usageLedger(options: UsageLedgerOptions = {}): UsageLedg
         // A batch's buffer starts the size the last batch ended with (plus a quarter), so it
         // rarely grows under steady traffic and stays small under light traffic.
         let bytesHint = 16_384;
-        const write = (batch: ByteBatch) => {
+        const write = (batch: ByteWriter) => {
           const bytes = batch.bytes();
           bytesHint = Math.max(16_384, Math.ceil(bytes.length * 1.25));
           return pgSink.insertBytes(bytes);
         };
-        lines = new WriteQueue<string, ByteBatch>(write, queueOptions, {
-          create: () => new ByteBatch(bytesHint),
-          add: (batch, line) => batch.append(line),
+        const writeRow = copyRowWriter();
+        lines = new WriteQueue<LedgerRow, ByteWriter>(write, queueOptions, {
+          create: () => new ByteWriter(bytesHint),
+          add: (batch, row) => {
+            const start = batch.length;
+            try {
+              writeRow(batch, row);
+            } catch (err) {
+              // A half-written line would fail the whole batch's COPY.
+              batch.truncate(start);
+              throw err;
+            }
+          },
         });
       } else {
         rows = new WriteQueue<LedgerRow>((batch) => sink.insert(batch), queueOptions);

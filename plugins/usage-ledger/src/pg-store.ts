@@ -2,8 +2,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ByteBatch } from './byte-batch.js';
-import { COPY_COLUMNS, copyRowEncoder } from './copy-text.js';
+import { ByteWriter } from 'aisbf';
+import { COPY_COLUMNS, copyRowWriter } from './copy-text.js';
 import type { LedgerRow } from './ledger-row.js';
 import type { UsageStore } from './usage-store.js';
 import type { GroupBy, UsageQuery, UsageTotals } from './usage-query.js';
@@ -104,13 +104,13 @@ export class PgUsageStore implements UsageStore {
    * database refuses fails its batch, which the write queue retries once.
    */
   async insert(rows: LedgerRow[]): Promise<void> {
-    const line = copyRowEncoder();
-    const batch = new ByteBatch(rows.length * 256);
-    for (const r of rows) batch.append(line(r));
+    const writeRow = copyRowWriter();
+    const batch = new ByteWriter(rows.length * 256);
+    for (const r of rows) writeRow(batch, r);
     return this.insertBytes(batch.bytes());
   }
 
-  /** `insert` for rows already encoded by `copyRowEncoder`, as UTF-8 lines. */
+  /** `insert` for rows already written by `copyRowWriter`, as UTF-8 lines. */
   async insertBytes(lines: Buffer): Promise<void> {
     if (lines.length === 0) return;
     const client = await this.#pool.connect();

@@ -32,8 +32,8 @@ export interface WriteQueueOptions {
 
 /**
  * How rows gather into a batch: by default an array of the rows; the ledger's
- * PostgreSQL path appends each row's COPY bytes to one buffer instead (see
- * `ByteBatch`), so a waiting row is not an object on the heap.
+ * PostgreSQL path writes each row's COPY line into one buffer instead (a
+ * `ByteWriter`), so a waiting row is not an object on the heap.
  *
  * @example
  * const arrays: BatchBuilder<Row, Row[]> = { create: () => [], add: (batch, row) => void batch.push(row) };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ByteBatch } from '../src/byte-batch.js';
+import { ByteWriter } from 'aisbf';
 import { WriteQueue } from '../src/write-queue.js';
 
 /** A sink whose writes wait until the test lets them finish. */
@@ -64,9 +64,9 @@ describe('usage-ledger: bounded write queue', () => {
 
   it('builds batches with a given builder, closing each at batchSize rows', async () => {
     const sent: string[] = [];
-    const q = new WriteQueue<string, ByteBatch>(async (b) => void sent.push(b.bytes().toString('utf8')), { capacity: 100, batchSize: 3, flushIntervalMs: 10_000 }, {
-      create: () => new ByteBatch(8), // tiny, so that rows make it grow
-      add: (b, line) => b.append(line),
+    const q = new WriteQueue<string, ByteWriter>(async (b) => void sent.push(b.bytes().toString('utf8')), { capacity: 100, batchSize: 3, flushIntervalMs: 10_000 }, {
+      create: () => new ByteWriter(8), // tiny, so that rows make it grow
+      add: (b, line) => b.utf8(line),
     });
     // Non-ASCII text takes more bytes than characters; the batch must keep every byte.
     const rows = ['a\n', 'crème brûlée\n', '日本語\n', '🙂 emoji\n', 'e\n'];
@@ -74,19 +74,5 @@ describe('usage-ledger: bounded write queue', () => {
     await q.flush();
     assert.deepEqual(sent, [rows.slice(0, 3).join(''), rows.slice(3).join('')]);
     assert.deepEqual(q.stats(), { queued: 0, written: 5, dropped: 0, failedBatches: 0 });
-  });
-});
-
-describe('usage-ledger: byte batch', () => {
-  it('grows past its first size and returns exactly the UTF-8 it was given', () => {
-    const b = new ByteBatch(256);
-    let expected = '';
-    for (let i = 0; i < 500; i++) {
-      const line = `row-${i}\tñ€${'x'.repeat(i % 7)}\n`;
-      b.append(line);
-      expected += line;
-    }
-    assert.equal(b.bytes().toString('utf8'), expected);
-    assert.equal(b.bytes().length, Buffer.byteLength(expected));
   });
 });
