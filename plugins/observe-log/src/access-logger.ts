@@ -31,8 +31,9 @@ export function createAccessLogger(o: AccessLoggerOptions): { log: Logger; dest:
     // its own stdout to pipes: under load one write carries many lines, without the
     // thread-pool round trip of an asynchronous write (measured: ~1.5 µs a line).
     const boom = pino.destination({ dest: d, sync: true, mkdir: typeof d === 'string', contentMode: 'buffer' });
-    // In `buffer` content mode sonic-boom takes the batcher's bytes as they are (its typings only say string).
-    batcher = new LineBatcher(boom as unknown as ByteSink, o.bufferBytes, o.flushIntervalMs);
+    // In `buffer` content mode sonic-boom takes the batcher's bytes as they are (its typings only
+    // say string); in `sync` mode it has written them all (waiting out EAGAIN) when `write` returns.
+    batcher = new LineBatcher(boom as unknown as ByteSink, o.bufferBytes, o.flushIntervalMs, true);
     const lines = batcher;
     flush = () => {
       lines.close();

@@ -22,9 +22,17 @@ export class LineBatcher {
   readonly #batchBytes: number;
   readonly #w: ByteWriter;
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #reuse: boolean;
 
-  constructor(sink: ByteSink, batchBytes: number, flushIntervalMs: number) {
+  /**
+   * @param synchronousSink the sink is done with the bytes when `write` returns (a synchronous
+   *   file writer): the batch's buffer is then written over by the next batch, where otherwise
+   *   each batch gets a new one (fresh memory, cold in the cache: measured on its own, a new
+   *   32 KB buffer per batch made each line about 0.07 µs dearer).
+   */
+  constructor(sink: ByteSink, batchBytes: number, flushIntervalMs: number, synchronousSink = false) {
     this.#sink = sink;
+    this.#reuse = synchronousSink;
     this.#batchBytes = batchBytes;
     // Twice the batch: the line that crosses `batchBytes` rarely makes the buffer grow.
     this.#w = new ByteWriter(Math.max(1024, batchBytes * 2));
@@ -50,8 +58,14 @@ export class LineBatcher {
 
   /** Hands every waiting line to the sink now. */
   flush(): void {
-    // The sink may keep the bytes (a pipe that is full): `take` moves the writer to a new buffer.
-    if (this.#w.length > 0) this.#sink.write(this.#w.take());
+    if (this.#w.length === 0) return;
+    if (this.#reuse) {
+      this.#sink.write(this.#w.bytes());
+      this.#w.truncate(0);
+    } else {
+      // The sink may keep the bytes (a pipe that is full): `take` moves the writer to a new buffer.
+      this.#sink.write(this.#w.take());
+    }
   }
 
   /** Flushes and stops the timer. */

@@ -56,4 +56,14 @@ describe('observe-log: line batcher', () => {
     b.close();
     assert.deepEqual(kept.map((k) => k.toString()), ['aaaa\n', 'bbbb\n']);
   });
+
+  it('writes every batch over the same buffer when the sink is done with the bytes on return', () => {
+    const seen: string[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    const b = new LineBatcher({ write: (bytes: Buffer) => (seen.push(bytes.toString()), buffers.add(bytes.buffer)) }, 4, 60_000, true);
+    for (const line of ['aaaa\n', 'bbbb\n', 'cc\n', 'dd\n']) b.write(line);
+    b.close();
+    assert.deepEqual(seen, ['aaaa\n', 'bbbb\n', 'cc\ndd\n']);
+    assert.equal(buffers.size, 1);
+  });
 });
