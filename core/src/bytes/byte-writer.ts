@@ -21,7 +21,7 @@
 export class ByteWriter {
   #buf: Buffer;
   #pos = 0;
-  #initial: number;
+  readonly #initial: number;
 
   /** @param capacity bytes to start with; the buffer doubles whenever a value does not fit. */
   constructor(capacity = 4096) {
@@ -188,13 +188,14 @@ export class ByteWriter {
 
   /**
    * The bytes written so far, handed over: the writer starts again on a new
-   * buffer of `capacity` bytes (default: what it started with), so the
-   * caller may keep the returned bytes as long as it likes.
+   * buffer of the size it started with, so the caller may keep the returned
+   * bytes as long as it likes.
    */
-  take(capacity = this.#initial): Buffer {
+  take(): Buffer {
     const bytes = this.#buf.subarray(0, this.#pos);
-    this.#buf = Buffer.allocUnsafe(Math.max(64, capacity));
+    this.#buf = Buffer.allocUnsafe(this.#initial);
     this.#pos = 0;
     return bytes;
   }
+
 }

@@ -90,7 +90,11 @@ export default function observeLog(options: ObserveLogOptions = {}): Plugin {
       return;
     }
     if (batcher) batcher.done();
-    else dest?.write(w.take().toString('utf8'));
+    else {
+      // The stream gets text, a copy: the scratch buffer is written over by the next line.
+      dest?.write(w.bytes().toString('utf8'));
+      w.truncate(0);
+    }
   }
 
   return definePlugin({
