@@ -4,13 +4,15 @@ import {
 import { toFinishReason } from './finish-reason.js';
 import { JSON_TOOL_NAME, usesJsonTool } from './json-tool.js';
 import { toUsage } from './usage.js';
+import { toThinkingBlock, type ThinkingBlockOut } from './thinking-blocks.js';
 import type { AnthropicOptions, MessagesResponse } from './wire.js';
 
 /**
  * A Messages answer → a chat completion: text blocks joined into `content`,
  * `tool_use` blocks as tool calls (input stringified), thinking text as the
- * non-standard `reasoning_content`, and in JSON mode the forced tool's input
- * as the content.
+ * non-standard `reasoning_content`, thinking blocks whole (with their
+ * signatures, to send back next turn) as `thinking_blocks`, and in JSON mode
+ * the forced tool's input as the content.
  */
 export function chatResponse(body: unknown, target: ProviderTarget<AnthropicOptions>, req: ChatRequest): ChatResponse {
   const res = body as MessagesResponse;
@@ -20,10 +22,14 @@ export function chatResponse(body: unknown, target: ProviderTarget<AnthropicOpti
   const jsonMode = usesJsonTool(req);
   let text = '';
   let reasoning = '';
+  const thinking: ThinkingBlockOut[] = [];
   const calls: ToolCall[] = [];
   for (const block of res.content) {
     if (block.type === 'text') text += block.text;
-    else if (block.type === 'thinking') reasoning += block.thinking;
+    else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
+      if (block.type === 'thinking') reasoning += block.thinking;
+      thinking.push(toThinkingBlock(block));
+    }
     else if (block.type === 'tool_use') {
       const args = JSON.stringify(block.input ?? {});
       if (jsonMode && block.name === JSON_TOOL_NAME) text += args;
@@ -33,6 +39,7 @@ export function chatResponse(body: unknown, target: ProviderTarget<AnthropicOpti
   const message: AssistantMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
   if (calls.length) message.tool_calls = calls;
   if (reasoning) message.reasoning_content = reasoning;
+  if (thinking.length) message.thinking_blocks = thinking;
   return {
     id: res.id,
     object: 'chat.completion',

@@ -1,5 +1,6 @@
 import { AISBF_ERR_INVALID_REQUEST, AISBF_ERR_UNSUPPORTED, type ChatMessage } from 'aisbf';
 import { textOf, toBlock } from './content.js';
+import { fromThinkingBlocks } from './thinking-blocks.js';
 import type { AnthropicMessage, ImageBlock, RequestBlock, TextBlock, ToolResultBlock, ToolUseBlock } from './wire.js';
 
 /**
@@ -19,6 +20,8 @@ export interface AnthropicConversation {
  * - every system/developer message, wherever it sits, goes to `system`, in order;
  * - tool results become `tool_result` blocks of a user turn; consecutive ones
  *   (parallel calls) land in the same turn, as Anthropic requires;
+ * - an assistant message's `thinking_blocks` (from an earlier answer) lead
+ *   its turn, signatures and all;
  * - consecutive turns of the same role are merged into one;
  * - empty text blocks are left out (Anthropic rejects them).
  */
@@ -74,7 +77,8 @@ function userBlocks(msg: ChatMessage, param: string): RequestBlock[] {
 }
 
 function assistantBlocks(msg: ChatMessage, param: string): RequestBlock[] {
-  const out: RequestBlock[] = [];
+  // Thinking comes first in an assistant turn, as Claude wrote it.
+  const out: RequestBlock[] = fromThinkingBlocks(msg.thinking_blocks, `${param}.thinking_blocks`);
   if (typeof msg.content === 'string') {
     if (msg.content) out.push({ type: 'text', text: msg.content });
   } else if (Array.isArray(msg.content)) {

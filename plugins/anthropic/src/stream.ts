@@ -10,14 +10,16 @@ import { toUsage } from './usage.js';
 import type { AnthropicOptions, AnthropicUsage, MessagesStreamEvent } from './wire.js';
 
 /** What a content block of the stream turns into on the OpenAI side. */
-type BlockRole = { kind: 'text' } | { kind: 'tool'; index: number } | { kind: 'json' } | { kind: 'thinking' } | { kind: 'ignored' };
+type BlockRole = { kind: 'text' } | { kind: 'tool'; index: number } | { kind: 'json' } | { kind: 'thinking'; text: string } | { kind: 'ignored' };
 
 /**
  * One Messages stream → OpenAI chunks. Anthropic numbers content blocks
  * (text, thinking and tool_use alike); OpenAI numbers tool calls only, so
  * tool_use blocks get their own counter. Usage comes in two halves (input at
  * `message_start`, cumulative output at `message_delta`) and is sent as one
- * usage chunk at `message_stop`. An `error` event throws, so an overload before
+ * usage chunk at `message_stop`. Thinking text streams as `reasoning_content`;
+ * each thinking block is also sent whole, with its signature, as
+ * `thinking_blocks` once its signature arrives (redacted ones at their start). An `error` event throws, so an overload before
  * the first token is still seen by failover.
  */
 export class AnthropicStream implements StreamTranslator {
@@ -87,14 +89,26 @@ export class AnthropicStream implements StreamTranslator {
       // The block's `input` is always `{}` here; the arguments follow as input_json_delta fragments.
       return [this.#chunk({ tool_calls: [{ index: tool, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] })];
     }
-    this.#blocks.set(index, block.type === 'thinking' ? { kind: 'thinking' } : { kind: 'ignored' });
+    if (block.type === 'redacted_thinking') {
+      this.#blocks.set(index, { kind: 'ignored' });
+      return [this.#chunk({ thinking_blocks: [{ type: 'redacted_thinking', data: block.data }] })];
+    }
+    this.#blocks.set(index, block.type === 'thinking' ? { kind: 'thinking', text: block.thinking ?? '' } : { kind: 'ignored' });
     return block.type === 'thinking' && block.thinking ? [this.#chunk({ reasoning_content: block.thinking })] : undefined;
   }
 
   #blockDelta(index: number, delta: Extract<MessagesStreamEvent, { type: 'content_block_delta' }>['delta']): ChatChunk[] | undefined {
     const role = this.#blocks.get(index);
     if (delta.type === 'text_delta') return delta.text ? [this.#chunk({ content: delta.text })] : undefined;
-    if (delta.type === 'thinking_delta') return delta.thinking ? [this.#chunk({ reasoning_content: delta.thinking })] : undefined;
+    if (delta.type === 'thinking_delta') {
+      if (role?.kind === 'thinking') role.text += delta.thinking ?? '';
+      return delta.thinking ? [this.#chunk({ reasoning_content: delta.thinking })] : undefined;
+    }
+    if (delta.type === 'signature_delta') {
+      // The signature closes its thinking block: the client gets the block whole, to send back next turn.
+      if (role?.kind !== 'thinking') throw AISBF_ERR_UPSTREAM_PROTOCOL(this.#provider, `signature_delta for content block ${index}, which is not a thinking block`);
+      return [this.#chunk({ thinking_blocks: [{ type: 'thinking', thinking: role.text, signature: delta.signature }] })];
+    }
     if (delta.type !== 'input_json_delta' || !delta.partial_json) return undefined;
     if (role?.kind === 'json') return [this.#chunk({ content: delta.partial_json })];
     if (role?.kind === 'tool') return [this.#chunk({ tool_calls: [{ index: role.index, function: { arguments: delta.partial_json } }] })];

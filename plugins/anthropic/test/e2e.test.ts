@@ -96,6 +96,40 @@ describe('anthropic end to end: the openai SDK → gateway → a loopback Anthro
     ]);
   });
 
+  it('returns thinking blocks with their signatures and takes them back on the next turn, as extended thinking with tools needs', async () => {
+    const thinking = { type: 'enabled', budget_tokens: 1024 };
+    const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    const first = await client.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'think-tools' }], tools, thinking } as never) as OpenAI.ChatCompletion;
+    const answer = first.choices[0].message as OpenAI.ChatCompletionMessage & { thinking_blocks?: unknown[]; reasoning_content?: string };
+    assert.equal(answer.reasoning_content, 'Bergen needs a lookup.');
+    assert.deepEqual(answer.thinking_blocks, [{ type: 'thinking', thinking: 'Bergen needs a lookup.', signature: 'EqQBfake-signature' }]);
+    assert.equal(answer.tool_calls?.[0].id, 'toolu_t');
+
+    // The client sends the assistant message back as it came, thinking_blocks included.
+    const next = (assistant: Record<string, unknown>) => client.chat.completions.create({
+      model: 'claude', tools, thinking,
+      messages: [{ role: 'user', content: 'think-tools' }, assistant, { role: 'tool', tool_call_id: 'toolu_t', content: '7°C' }],
+    } as never) as Promise<OpenAI.ChatCompletion>;
+    const second = await next({ role: 'assistant', content: answer.content, tool_calls: answer.tool_calls, thinking_blocks: answer.thinking_blocks });
+    assert.equal(second.choices[0].message.content, 'Bergen 7°C, Tromsø -2°C.');
+    assert.deepEqual(sent().messages[1].content, [
+      { type: 'thinking', thinking: 'Bergen needs a lookup.', signature: 'EqQBfake-signature' },
+      { type: 'tool_use', id: 'toolu_t', name: 'weather', input: { city: 'Bergen' } },
+    ]);
+
+    // Without them, Anthropic refuses the turn; the client hears why, as an OpenAI 400.
+    const err = await apiError(next({ role: 'assistant', content: answer.content, tool_calls: answer.tool_calls }));
+    assert.equal(err.status, 400);
+    assert.match(err.message, /must start with a thinking block/);
+
+    // A malformed block is refused by the gateway, naming it, before Anthropic is called.
+    const calls = fake.requests.length;
+    const bad = await apiError(next({ role: 'assistant', content: null, tool_calls: answer.tool_calls, thinking_blocks: [{ type: 'thinking', signature: 7 }] }));
+    assert.equal(bad.status, 400);
+    assert.equal((bad.error as { param?: string }).param, 'messages[1].thinking_blocks[0]');
+    assert.equal(fake.requests.length, calls);
+  });
+
   async function apiError(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
     const err = await p.then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof OpenAI.APIError, `expected an APIError, got ${String(err)}`);

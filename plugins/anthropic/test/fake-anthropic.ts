@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { sendJson, startLoopbackServer, startSse, type LoopbackServer, type RecordedRequest } from 'aisbf/testing';
 
 interface Block { type: string; text?: string; tool_use_id?: string }
-interface Body { stream?: boolean; messages: Array<{ role: string; content: Block[] }> }
+interface Body { stream?: boolean; thinking?: unknown; messages: Array<{ role: string; content: Block[] }> }
 
 const USAGE = { input_tokens: 20, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 80 };
 
@@ -70,6 +70,11 @@ async function handle(req: RecordedRequest, res: ServerResponse): Promise<void> 
     return;
   }
   const body = req.body as Body;
+  // As the real API does with extended thinking on: an assistant turn that calls tools must start with its thinking.
+  const unthought = body.thinking ? body.messages.find((m) => m.role === 'assistant' && m.content.some((b) => b.type === 'tool_use') && !/thinking$/.test(m.content[0]?.type ?? '')) : undefined;
+  if (unthought) {
+    return sendJson(res, 400, error('invalid_request_error', `messages: Expected \`thinking\` or \`redacted_thinking\`, but found \`${unthought.content[0].type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`));
+  }
   const scenario = lastUserText(body);
   switch (scenario) {
     case 'rate-limit':
@@ -78,6 +83,14 @@ async function handle(req: RecordedRequest, res: ServerResponse): Promise<void> 
       return sendJson(res, 529, error('overloaded_error', 'Overloaded'));
     case 'too-long':
       return sendJson(res, 400, error('invalid_request_error', 'prompt is too long: 250000 tokens > 200000 maximum'));
+    case 'think-tools':
+      return sendJson(res, 200, {
+        id: 'msg_t', type: 'message', role: 'assistant', model: 'claude-fake', stop_reason: 'tool_use', usage: USAGE,
+        content: [
+          { type: 'thinking', thinking: 'Bergen needs a lookup.', signature: 'EqQBfake-signature' },
+          { type: 'tool_use', id: 'toolu_t', name: 'weather', input: { city: 'Bergen' } },
+        ],
+      });
     case 'refuse':
       return sendJson(res, 200, { id: 'msg_r', type: 'message', role: 'assistant', model: 'claude-fake', content: [], stop_reason: 'refusal', usage: USAGE });
     default:

@@ -16,17 +16,30 @@ export function openAIHeaders(config: OpenAIOptions): Record<string, string> {
 /**
  * The canonical request is OpenAI's, so the body passes through (unknown
  * fields included, for compatible servers' extensions) with the routed model.
+ * Assistant messages lose `thinking_blocks`: Claude's signed thinking, which
+ * clients send back as the gateway returned it, means nothing to other
+ * models, and strict servers refuse a message field they do not know (a
+ * conversation that moves from Claude to another model on failover).
  * Streams always ask for usage: the gateway needs it to count tokens, and
  * core strips the usage chunk when the client did not ask for it.
  */
 export function chatRequest(req: ChatRequest, target: ProviderTarget<OpenAIOptions>): UpstreamRequest {
   const body: ChatRequest = { ...req, model: target.model };
+  let dropped: string[] | undefined;
+  if (req.messages.some((m) => m.thinking_blocks !== undefined)) {
+    body.messages = req.messages.map((m) => {
+      if (m.thinking_blocks === undefined) return m;
+      const { thinking_blocks: _, ...rest } = m;
+      return rest as typeof m;
+    });
+    dropped = ['messages[].thinking_blocks'];
+  }
   if (req.stream) body.stream_options = { ...req.stream_options, include_usage: true };
   if (REASONING_MODEL.test(target.model) && body.max_tokens != null && body.max_completion_tokens == null) {
     body.max_completion_tokens = body.max_tokens;
     delete body.max_tokens;
   }
-  return { path: '/chat/completions', headers: openAIHeaders(target.config), body };
+  return dropped ? { path: '/chat/completions', headers: openAIHeaders(target.config), body, dropped } : { path: '/chat/completions', headers: openAIHeaders(target.config), body };
 }
 
 export function chatResponse(body: unknown, target: ProviderTarget<OpenAIOptions>): ChatResponse {

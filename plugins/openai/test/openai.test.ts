@@ -26,6 +26,26 @@ describe('openai adapter', () => {
       const g = chatRequest({ model: 'p', max_tokens: 50, messages: [{ role: 'user', content: 'x' }] }, target('gpt-4o')).body as Record<string, unknown>;
       assert.equal(g.max_tokens, 50);
     });
+    it("drops Claude's thinking_blocks from assistant messages, keeping everything else, and says so", () => {
+      const call = { id: 'toolu_1', type: 'function' as const, function: { name: 'f', arguments: '{}' } };
+      const req = {
+        model: 'p',
+        messages: [
+          { role: 'user' as const, content: 'x' },
+          { role: 'assistant' as const, content: null, tool_calls: [call], reasoning_content: 'r', thinking_blocks: [{ type: 'thinking', thinking: 'r', signature: 's' }] },
+          { role: 'tool' as const, tool_call_id: 'toolu_1', content: 'ok' },
+        ],
+      };
+      const up = chatRequest(req, target('gpt-4o'));
+      assert.deepEqual((up.body as { messages: unknown[] }).messages, [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', content: null, tool_calls: [call], reasoning_content: 'r' },
+        { role: 'tool', tool_call_id: 'toolu_1', content: 'ok' },
+      ]);
+      assert.deepEqual(up.dropped, ['messages[].thinking_blocks']);
+      assert.equal(req.messages[1].thinking_blocks?.length, 1, "the client's request is left as it was (failover may send it to Claude next)");
+      assert.equal(chatRequest({ model: 'p', messages: [{ role: 'user', content: 'x' }] }, target('gpt-4o')).dropped, undefined);
+    });
   });
 
   describe('errors', () => {
