@@ -6,6 +6,7 @@ import {
 import { anthropicStreamError } from './errors.js';
 import { toFinishReason } from './finish-reason.js';
 import { JSON_TOOL_NAME, usesJsonTool } from './json-tool.js';
+import type { ThinkingBlockOut } from './thinking-blocks.js';
 import { toUsage } from './usage.js';
 import type { AnthropicOptions, AnthropicUsage, MessagesStreamEvent } from './wire.js';
 
@@ -18,8 +19,9 @@ type BlockRole = { kind: 'text' } | { kind: 'tool'; index: number } | { kind: 'j
  * tool_use blocks get their own counter. Usage comes in two halves (input at
  * `message_start`, cumulative output at `message_delta`) and is sent as one
  * usage chunk at `message_stop`. Thinking text streams as `reasoning_content`;
- * each thinking block is also sent whole, with its signature, as
- * `thinking_blocks` once its signature arrives (redacted ones at their start). An `error` event throws, so an overload before
+ * each thinking block is also sent whole, with its signature, once its
+ * signature arrives (redacted ones at their start), in a `thinking_blocks`
+ * list of every block so far. An `error` event throws, so an overload before
  * the first token is still seen by failover.
  */
 export class AnthropicStream implements StreamTranslator {
@@ -30,6 +32,8 @@ export class AnthropicStream implements StreamTranslator {
   readonly #provider: string;
   readonly #blocks = new Map<number, BlockRole>();
   #tools = 0;
+  /** Thinking blocks so far: each `thinking_blocks` delta carries them all (see `#thinkingChunk`). */
+  readonly #thinking: ThinkingBlockOut[] = [];
   #usage: AnthropicUsage = {};
   #finish: FinishReason | undefined;
   #stopped = false;
@@ -91,7 +95,7 @@ export class AnthropicStream implements StreamTranslator {
     }
     if (block.type === 'redacted_thinking') {
       this.#blocks.set(index, { kind: 'ignored' });
-      return [this.#chunk({ thinking_blocks: [{ type: 'redacted_thinking', data: block.data }] })];
+      return [this.#thinkingChunk({ type: 'redacted_thinking', data: block.data })];
     }
     this.#blocks.set(index, block.type === 'thinking' ? { kind: 'thinking', text: block.thinking ?? '' } : { kind: 'ignored' });
     return block.type === 'thinking' && block.thinking ? [this.#chunk({ reasoning_content: block.thinking })] : undefined;
@@ -107,12 +111,23 @@ export class AnthropicStream implements StreamTranslator {
     if (delta.type === 'signature_delta') {
       // The signature closes its thinking block: the client gets the block whole, to send back next turn.
       if (role?.kind !== 'thinking') throw AISBF_ERR_UPSTREAM_PROTOCOL(this.#provider, `signature_delta for content block ${index}, which is not a thinking block`);
-      return [this.#chunk({ thinking_blocks: [{ type: 'thinking', thinking: role.text, signature: delta.signature }] })];
+      return [this.#thinkingChunk({ type: 'thinking', thinking: role.text, signature: delta.signature })];
     }
     if (delta.type !== 'input_json_delta' || !delta.partial_json) return undefined;
     if (role?.kind === 'json') return [this.#chunk({ content: delta.partial_json })];
     if (role?.kind === 'tool') return [this.#chunk({ tool_calls: [{ index: role.index, function: { arguments: delta.partial_json } }] })];
     throw AISBF_ERR_UPSTREAM_PROTOCOL(this.#provider, `input_json_delta for content block ${index}, which is not a tool_use block`);
+  }
+
+  /**
+   * A chunk with every thinking block so far, the new one last. A field that
+   * is not OpenAI's has no rule for adding deltas up, and the openai SDK's
+   * stream helper keeps the last value it saw: the last such chunk then holds
+   * the whole list, ready to send back.
+   */
+  #thinkingChunk(block: ThinkingBlockOut): ChatChunk {
+    this.#thinking.push(block);
+    return this.#chunk({ thinking_blocks: [...this.#thinking] });
   }
 
   #chunk(delta: ChunkChoice['delta'], finish: FinishReason | null = null): ChatChunk {

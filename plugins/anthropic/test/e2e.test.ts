@@ -130,6 +130,17 @@ describe('anthropic end to end: the openai SDK → gateway → a loopback Anthro
     assert.equal(fake.requests.length, calls);
   });
 
+  it("streams thinking blocks so that the openai SDK's stream helper ends with all of them, signatures included", async () => {
+    const stream = client.chat.completions.stream({ model: 'claude', messages: [{ role: 'user', content: 'think-stream' }], thinking: { type: 'enabled', budget_tokens: 1024 } } as never);
+    const final = await stream.finalChatCompletion();
+    const message = final.choices[0].message as OpenAI.ChatCompletionMessage & { thinking_blocks?: unknown[] };
+    assert.equal(message.content, 'Yes.');
+    assert.deepEqual(message.thinking_blocks, [
+      { type: 'redacted_thinking', data: 'EmwKAhgBredacted' },
+      { type: 'thinking', thinking: 'Short answer.', signature: 'EqQBstream-signature' },
+    ]);
+  });
+
   async function apiError(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
     const err = await p.then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof OpenAI.APIError, `expected an APIError, got ${String(err)}`);

@@ -64,6 +64,22 @@ function streamTools(): string {
     + stop('tool_use', 30);
 }
 
+/** A redacted thinking block, a thinking block in two deltas and its signature, then text. */
+function streamThinking(): string {
+  return START
+    + frame('content_block_start', { index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgBredacted' } })
+    + frame('content_block_stop', { index: 0 })
+    + frame('content_block_start', { index: 1, content_block: { type: 'thinking', thinking: '' } })
+    + frame('content_block_delta', { index: 1, delta: { type: 'thinking_delta', thinking: 'Short ' } })
+    + frame('content_block_delta', { index: 1, delta: { type: 'thinking_delta', thinking: 'answer.' } })
+    + frame('content_block_delta', { index: 1, delta: { type: 'signature_delta', signature: 'EqQBstream-signature' } })
+    + frame('content_block_stop', { index: 1 })
+    + frame('content_block_start', { index: 2, content_block: { type: 'text', text: '' } })
+    + frame('content_block_delta', { index: 2, delta: { type: 'text_delta', text: 'Yes.' } })
+    + frame('content_block_stop', { index: 2 })
+    + stop('end_turn', 12);
+}
+
 async function handle(req: RecordedRequest, res: ServerResponse): Promise<void> {
   if (req.url !== '/v1/messages' || req.headers['x-api-key'] !== 'k' || req.headers['anthropic-version'] !== '2023-06-01') {
     sendJson(res, 404, error('not_found_error', `unexpected ${req.method} ${req.url} or headers`));
@@ -112,6 +128,8 @@ async function handle(req: RecordedRequest, res: ServerResponse): Promise<void> 
       + frame('error', { error: { type: 'api_error', message: 'Internal server error' } }));
   } else if (scenario === 'tools') {
     await writeSplit(res, streamTools());
+  } else if (scenario === 'think-stream') {
+    await writeSplit(res, streamThinking());
   } else {
     await writeSplit(res, streamText('Héllo wörld 🙂'));
   }
