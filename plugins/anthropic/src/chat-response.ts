@@ -29,8 +29,7 @@ export function chatResponse(body: unknown, target: ProviderTarget<AnthropicOpti
     else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
       if (block.type === 'thinking') reasoning += block.thinking;
       thinking.push(toThinkingBlock(block));
-    }
-    else if (block.type === 'tool_use') {
+    } else if (block.type === 'tool_use') {
       const args = JSON.stringify(block.input ?? {});
       if (jsonMode && block.name === JSON_TOOL_NAME) text += args;
       else calls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: args } });
