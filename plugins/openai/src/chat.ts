@@ -25,21 +25,21 @@ export function openAIHeaders(config: OpenAIOptions): Record<string, string> {
  */
 export function chatRequest(req: ChatRequest, target: ProviderTarget<OpenAIOptions>): UpstreamRequest {
   const body: ChatRequest = { ...req, model: target.model };
-  let dropped: string[] | undefined;
+  const up: UpstreamRequest = { path: '/chat/completions', headers: openAIHeaders(target.config), body };
   if (req.messages.some((m) => m.thinking_blocks !== undefined)) {
     body.messages = req.messages.map((m) => {
       if (m.thinking_blocks === undefined) return m;
       const { thinking_blocks: _, ...rest } = m;
       return rest as typeof m;
     });
-    dropped = ['messages[].thinking_blocks'];
+    up.dropped = ['messages[].thinking_blocks'];
   }
   if (req.stream) body.stream_options = { ...req.stream_options, include_usage: true };
   if (REASONING_MODEL.test(target.model) && body.max_tokens != null && body.max_completion_tokens == null) {
     body.max_completion_tokens = body.max_tokens;
     delete body.max_tokens;
   }
-  return dropped ? { path: '/chat/completions', headers: openAIHeaders(target.config), body, dropped } : { path: '/chat/completions', headers: openAIHeaders(target.config), body };
+  return up;
 }
 
 export function chatResponse(body: unknown, target: ProviderTarget<OpenAIOptions>): ChatResponse {
